@@ -160,7 +160,9 @@ public struct AttestationReport: Sendable, Hashable {
         try Self.mustBeZero(r, 0x208..<0x2A0)
         signature = Signature(r: r.slice(0x2A0, 72), s: r.slice(0x2E8, 72))
         if signatureAlgorithm == 1 {
-            try Self.mustBeZero(r, 0x330..<Self.size)
+            // P-384 r and s fill 48 of their 72 bytes; the rest, and the tail of the field, are zero.
+            try Self.mustBeZero(r, 0x2D0..<0x2E8)
+            try Self.mustBeZero(r, 0x318..<Self.size)
         }
     }
 

@@ -69,17 +69,18 @@ public struct SNPPolicy: Sendable, Hashable {
 
     /// Reads a policy from YAML or JSON text.
     ///
+    /// Hex values are read as the text written, so an unquoted all-digit measurement keeps its leading zeros.
+    ///
     /// - Throws: ``SNPError`` `.malformedPolicy` naming the unknown key or the bad value.
     public init(yaml text: String) throws {
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: text) } catch {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
             throw SNPError(.malformedPolicy, "policy is neither YAML nor JSON: \(error)")
         }
-        guard let document = loaded as? [String: Any] else {
-            if loaded == nil { return }
-            throw SNPError(.malformedPolicy, "policy is not a mapping of fields")
-        }
-        for (key, value) in document {
+        guard let root else { return }
+        guard let document = root.mapping else { throw SNPError(.malformedPolicy, "policy is not a mapping of fields") }
+        for (keyNode, value) in document {
+            let key = keyNode.string ?? ""
             switch key {
             case "measurements": measurements = try Self.hexList(value, key, sizes: [48])
             case "minimum_tcb": minimumTCB = try Self.minimumTCB(value)
@@ -87,7 +88,7 @@ public struct SNPPolicy: Sendable, Hashable {
             case "allowed_vmpls": allowedVMPLs = try Self.list(value, key).map { UInt32(try Self.integer($0, key, max: 3)) }
             case "allowed_chip_ids": allowedChipIDs = try Self.hexList(value, key, sizes: [64, 8])
             case "signer":
-                guard let text = value as? String, let signer = Signer(rawValue: text.lowercased()) else {
+                guard let text = value.string, let signer = Signer(rawValue: text.lowercased()) else {
                     throw SNPError(.malformedPolicy, "policy field signer must be vcek, vlek or any")
                 }
                 self.signer = signer
@@ -100,13 +101,14 @@ public struct SNPPolicy: Sendable, Hashable {
         }
     }
 
-    private static func minimumTCB(_ value: Any) throws -> MinimumTCB {
-        guard let members = value as? [String: Any] else {
+    private static func minimumTCB(_ value: Node) throws -> MinimumTCB {
+        guard let members = value.mapping else {
             throw SNPError(.malformedPolicy, "policy field minimum_tcb must be a mapping of components")
         }
         var tcb = MinimumTCB()
-        for (key, level) in members {
-            let level = UInt8(try integer(level, "minimum_tcb.\(key)", max: 255))
+        for (keyNode, levelNode) in members {
+            let key = keyNode.string ?? ""
+            let level = UInt8(try integer(levelNode, "minimum_tcb.\(key)", max: 255))
             switch key {
             case "fmc": tcb.fmc = level
             case "bootloader": tcb.bootloader = level
@@ -119,29 +121,34 @@ public struct SNPPolicy: Sendable, Hashable {
         return tcb
     }
 
-    private static func list(_ value: Any, _ key: String) throws -> [Any] {
-        guard let list = value as? [Any] else { throw SNPError(.malformedPolicy, "policy field \(key) must be a list") }
-        return list
+    private static func list(_ value: Node, _ key: String) throws -> [Node] {
+        guard let list = value.sequence else { throw SNPError(.malformedPolicy, "policy field \(key) must be a list") }
+        return Array(list)
     }
 
-    private static func hexList(_ value: Any, _ key: String, sizes: Set<Int>) throws -> [[UInt8]] {
+    private static func hexList(_ value: Node, _ key: String, sizes: Set<Int>) throws -> [[UInt8]] {
         try list(value, key).map { element in
-            guard let text = element as? String, let bytes = Hex.decode(text), sizes.contains(bytes.count) else {
-                throw SNPError(.malformedPolicy, "policy field \(key) holds \"\(element)\", not hex of \(sizes.sorted().map(String.init).joined(separator: " or ")) bytes")
+            let text = element.scalar?.string ?? ""
+            guard let bytes = Hex.decode(text), sizes.contains(bytes.count) else {
+                throw SNPError(.malformedPolicy, "policy field \(key) holds \"\(text)\", not hex of \(sizes.sorted().map(String.init).joined(separator: " or ")) bytes")
             }
             return bytes
         }
     }
 
-    private static func integer(_ value: Any, _ key: String, max: Int) throws -> Int {
-        guard let number = value as? Int, (0...max).contains(number) else {
-            throw SNPError(.malformedPolicy, "policy field \(key) must be an integer in 0...\(max), not \(value)")
+    private static func integer(_ value: Node, _ key: String, max: Int) throws -> Int {
+        let text = value.scalar?.string ?? ""
+        guard let number = Int(text), (0...max).contains(number) else {
+            throw SNPError(.malformedPolicy, "policy field \(key) must be an integer in 0...\(max), not \(text)")
         }
         return number
     }
 
-    private static func bool(_ value: Any, _ key: String) throws -> Bool {
-        guard let flag = value as? Bool else { throw SNPError(.malformedPolicy, "policy field \(key) must be true or false") }
-        return flag
+    private static func bool(_ value: Node, _ key: String) throws -> Bool {
+        switch value.scalar?.string.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: throw SNPError(.malformedPolicy, "policy field \(key) must be true or false")
+        }
     }
 }

@@ -15,6 +15,13 @@ public struct AMDTrustStore: Sendable, Hashable {
         /// The AMD SEV VLEK Key certificate, signer of VLEKs.
         public var asvk: X509Certificate?
 
+        /// Creates the roots of one product line.
+        public init(ark: X509Certificate, ask: X509Certificate? = nil, asvk: X509Certificate? = nil) {
+            self.ark = ark
+            self.ask = ask
+            self.asvk = asvk
+        }
+
         /// The certificate that signs endorsement keys of `kind`.
         public func signer(for kind: EndorsementKey.Kind) -> X509Certificate? { kind == .vcek ? ask : asvk }
     }
