@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so the main build and `swift test` do not pay for the benchmark harness.
+// Run: cd Benchmarks && swift package benchmark
+let package = Package(
+    name: "HermeticBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "hermetic", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "SNPVerification",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "SEVSNP", package: "hermetic"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/SNPVerification",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
