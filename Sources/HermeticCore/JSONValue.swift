@@ -54,16 +54,17 @@ extension JSONValue: Codable {
     /// Decodes any JSON value; integers that fit `Int64` stay integers.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // Most values in evidence are integers, so they are tried first: a failed attempt costs an error.
         if container.decodeNil() {
             self = .null
-        } else if let b = try? container.decode(Bool.self) {
-            self = .bool(b)
         } else if let i = try? container.decode(Int64.self) {
             self = .int(i)
-        } else if let d = try? container.decode(Double.self) {
-            self = .double(d)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
+        } else if let b = try? container.decode(Bool.self) {
+            self = .bool(b)
+        } else if let d = try? container.decode(Double.self) {
+            self = .double(d)
         } else if let a = try? container.decode([JSONValue].self) {
             self = .array(a)
         } else {
