@@ -41,9 +41,9 @@ public final class SNPVerifier: Sendable {
         for key in candidates {
             do {
                 let product = try Self.product(of: report, key: key)
-                try checkChain(of: key, product: product, options: options)
+                let reportKey = try checkChain(of: key, product: product, options: options)
                 try Self.checkBinding(of: key, to: report, product: product)
-                try checkSignature(evidence, key: key, product: product, options: options)
+                try Self.checkSignature(evidence, signedBy: reportKey, kind: key.kind, product: product)
                 try Self.checkExpectations(report, options: options)
                 let violations = options.policy.violations(of: report, product: product, signer: key.kind)
                 guard violations.isEmpty else {
@@ -158,7 +158,8 @@ public final class SNPVerifier: Sendable {
 
     // MARK: - Chain
 
-    private func checkChain(of key: EndorsementKey, product: SNPProduct, options: SNPVerificationOptions) throws {
+    /// Checks the key's chain to a trusted root, its validity and revocation, and returns its P-384 key.
+    private func checkChain(of key: EndorsementKey, product: SNPProduct, options: SNPVerificationOptions) throws -> P384.Signing.PublicKey {
         guard let roots = options.trustStore.roots[product] else {
             throw SNPError(.certificateChain, "no trusted AMD root for \(product.rawValue)")
         }
@@ -168,7 +169,10 @@ public final class SNPVerifier: Sendable {
         }
         let leaf = key.certificate
         let cacheKey = ChainCache.Key(leaf: leaf.derBytes, signer: signer.derBytes, root: roots.ark.derBytes)
-        if cache.key(for: cacheKey) == nil {
+        let reportKey: P384.Signing.PublicKey
+        if let cached = cache.key(for: cacheKey) {
+            reportKey = cached
+        } else {
             guard leaf.issuer == signer.subject else {
                 throw SNPError(.certificateChain, "\(key.kind.rawValue) issuer \"\(leaf.issuer.commonName ?? "")\" is not the trusted \(signerName) \"\(signer.subject.commonName ?? "")\" of \(product.rawValue)")
             }
@@ -182,10 +186,11 @@ public final class SNPVerifier: Sendable {
             guard leaf.isSigned(by: try Self.publicKey(of: signer, signerName)) else {
                 throw SNPError(.certificateChain, "\(key.kind.rawValue) is not signed by the \(signerName) \"\(signer.subject.commonName ?? "")\" of \(product.rawValue)")
             }
-            guard case .p384(let reportKey) = try Self.publicKey(of: leaf, key.kind.rawValue) else {
+            guard case .p384(let leafKey) = try Self.publicKey(of: leaf, key.kind.rawValue) else {
                 throw SNPError(.certificateChain, "\(key.kind.rawValue) key is not ECDSA P-384")
             }
-            cache.insert(reportKey, for: cacheKey)
+            cache.insert(leafKey, for: cacheKey)
+            reportKey = leafKey
         }
         for (certificate, role) in [(leaf, key.kind.rawValue), (signer, signerName), (roots.ark, "ARK")] {
             guard certificate.isValid(at: options.time) else {
@@ -197,6 +202,7 @@ public final class SNPVerifier: Sendable {
             }
         }
         try checkRevocation([leaf, signer], ark: roots.ark, product: product, options: options)
+        return reportKey
     }
 
     private func checkRevocation(_ certificates: [X509Certificate], ark: X509Certificate, product: SNPProduct, options: SNPVerificationOptions) throws {
@@ -238,17 +244,14 @@ public final class SNPVerifier: Sendable {
 
     // MARK: - Report signature
 
-    private func checkSignature(_ evidence: SNPEvidence, key: EndorsementKey, product: SNPProduct, options: SNPVerificationOptions) throws {
+    private static func checkSignature(
+        _ evidence: SNPEvidence, signedBy publicKey: P384.Signing.PublicKey, kind: EndorsementKey.Kind, product: SNPProduct
+    ) throws {
         let report = evidence.report
         guard report.signatureAlgorithm == 1 else {
             throw SNPError(.signature, "signature algorithm \(report.signatureAlgorithm) is not ECDSA P-384 with SHA-384 (1)")
         }
-        guard let roots = options.trustStore.roots[product], let signer = roots.signer(for: key.kind),
-              let publicKey = cache.key(for: ChainCache.Key(leaf: key.certificate.derBytes, signer: signer.derBytes, root: roots.ark.derBytes))
-        else {
-            throw SNPError(.certificateChain, "\(key.kind.rawValue) chain was not checked")
-        }
-        let owner = key.kind == .vcek ? "VCEK of chip \(chipLabel(report.chipID))" : "VLEK of \(product.rawValue)"
+        let owner = kind == .vcek ? "VCEK of chip \(chipLabel(report.chipID))" : "VLEK of \(product.rawValue)"
         guard let signature = try? P384.Signing.ECDSASignature(rawRepresentation: report.signature.rawP384),
               publicKey.isValidSignature(signature, for: SHA384.hash(data: evidence.reportBytes[AttestationReport.signedRange]))
         else {
