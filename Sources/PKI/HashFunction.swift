@@ -1,5 +1,3 @@
-import Crypto
-
 /// The hash functions certificate and CRL signatures here are made with.
 public enum HashFunction: String, Sendable, Hashable {
     case sha256 = "SHA-256"

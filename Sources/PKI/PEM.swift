@@ -18,10 +18,4 @@ public enum PEMFile {
             throw PKIError.malformed("PEM does not parse: \(error)")
         }
     }
-
-    /// Whether `bytes` look like PEM text.
-    public static func isPEM(_ bytes: [UInt8]) -> Bool {
-        bytes.starts(with: Array("-----BEGIN ".utf8))
-            || (String(validating: bytes, as: UTF8.self)?.contains("-----BEGIN ") ?? false)
-    }
 }

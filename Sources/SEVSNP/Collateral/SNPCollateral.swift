@@ -65,19 +65,21 @@ public struct SNPCollateral: Sendable {
         }
         guard !documents.isEmpty else { throw SNPError(.malformedCollateral, "holds no certificate or CRL") }
         for der in documents {
-            if let certificate = try? X509Certificate(derEncoded: der) {
-                let name = certificate.subject.commonName ?? ""
-                if name.hasSuffix("VCEK") || name.hasSuffix("VLEK") {
-                    endorsementKeys.append(certificate)
-                } else {
-                    rootOverrides.append(certificate)
-                }
-            } else if let crl = try? CertificateRevocationList(derEncoded: der) {
-                crls.append(crl)
-            } else {
-                do { _ = try X509Certificate(derEncoded: der) } catch {
+            let certificate: X509Certificate
+            do {
+                certificate = try X509Certificate(derEncoded: der)
+            } catch {
+                guard let crl = try? CertificateRevocationList(derEncoded: der) else {
                     throw SNPError(.malformedCollateral, "is neither a certificate nor a CRL: \(error)")
                 }
+                crls.append(crl)
+                continue
+            }
+            let name = certificate.subject.commonName ?? ""
+            if name.hasSuffix("VCEK") || name.hasSuffix("VLEK") {
+                endorsementKeys.append(certificate)
+            } else {
+                rootOverrides.append(certificate)
             }
         }
     }

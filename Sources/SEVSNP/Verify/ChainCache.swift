@@ -17,7 +17,7 @@ final class ChainCache: Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func key(for key: Key) -> P384.Signing.PublicKey? {
+    func publicKey(for key: Key) -> P384.Signing.PublicKey? {
         entries.withLock { $0[key] }
     }
 

@@ -170,7 +170,7 @@ public final class SNPVerifier: Sendable {
         let leaf = key.certificate
         let cacheKey = ChainCache.Key(leaf: leaf.derBytes, signer: signer.derBytes, root: roots.ark.derBytes)
         let reportKey: P384.Signing.PublicKey
-        if let cached = cache.key(for: cacheKey) {
+        if let cached = cache.publicKey(for: cacheKey) {
             reportKey = cached
         } else {
             guard leaf.issuer == signer.subject else {
