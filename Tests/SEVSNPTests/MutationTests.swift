@@ -26,6 +26,18 @@ struct MutationTests {
         #expect(accepted.isEmpty, "flips accepted at offsets \(accepted.map { String($0, radix: 16) })")
     }
 
+    @Test("a changed measurement fails the signature check, named as the issue names it")
+    func changedMeasurementFailsSignature() async throws {
+        let sample = RealSample.genuine[0]
+        var bytes = try sample.evidenceBytes()
+        bytes[0x90] ^= 0x01
+        let error = await #expect(throws: SNPError.self) {
+            try await SNPVerifier().verify(try SNPEvidence.binary(bytes), options: try sample.options(policy: debugTolerantPolicy))
+        }
+        #expect(error?.code == .signature)
+        #expect(error?.description == "snp: report signature does not verify with the VCEK of chip 3ac3fe21…")
+    }
+
     @Test("flipping any byte of the signature field is rejected")
     func everySignatureByteFlipIsRejected() async throws {
         let sample = RealSample.genuine[2]
