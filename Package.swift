@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "SEVSNP", targets: ["SEVSNP"]),
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
+        .library(name: "Rego", targets: ["Rego"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -46,6 +47,12 @@ let package = Package(
             dependencies: ["HermeticCore", "SEVSNP"]
         ),
         .target(
+            name: "Rego",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "TestSupport",
             dependencies: [
                 "HermeticCore",
@@ -72,6 +79,10 @@ let package = Package(
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport"]),
+        .testTarget(
+            name: "RegoTests",
+            dependencies: ["Rego", "TestSupport", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore"]),
     ]
 )

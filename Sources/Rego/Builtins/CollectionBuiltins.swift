@@ -1,0 +1,3 @@
+enum CollectionBuiltins {
+    static let all: [Builtin] = []
+}

@@ -1,0 +1,3 @@
+enum EncodingBuiltins {
+    static let all: [Builtin] = []
+}

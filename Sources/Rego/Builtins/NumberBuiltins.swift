@@ -1,0 +1,3 @@
+enum NumberBuiltins {
+    static let all: [Builtin] = []
+}

@@ -1,0 +1,3 @@
+enum RegexBuiltins {
+    static let all: [Builtin] = []
+}

@@ -1,0 +1,3 @@
+enum SemverBuiltins {
+    static let all: [Builtin] = []
+}

@@ -1,0 +1,3 @@
+enum StringBuiltins {
+    static let all: [Builtin] = []
+}

@@ -1,0 +1,3 @@
+enum TimeBuiltins {
+    static let all: [Builtin] = []
+}

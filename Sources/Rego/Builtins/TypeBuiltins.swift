@@ -1,0 +1,3 @@
+enum TypeBuiltins {
+    static let all: [Builtin] = []
+}
