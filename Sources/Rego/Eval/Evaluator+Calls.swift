@@ -1,0 +1,165 @@
+extension Evaluator {
+    /// Calls a builtin or user function. A call given one operand more than the function takes unifies the extra
+    /// operand with the result (`split(s, ".", parts)`).
+    func evalCall(_ callee: Callee, _ args: [Term], _ location: Location, _ frame: Frame, _ k: (Value) throws -> Void) throws {
+        var target = callee
+        var suspended: String?
+        if !functionOverrides.isEmpty {
+            let key = Evaluator.overrideKey(callee)
+            if let replacement = functionOverrides[key] {
+                switch replacement {
+                case .value(let value):
+                    try evalTerms(args, frame) { _ in try k(value) }
+                    return
+                case .callee(let other):
+                    target = other
+                    suspended = key
+                }
+            }
+        }
+        switch target {
+        case .builtin(let name):
+            try callBuiltin(name, args, location, frame, k)
+        case .function(let path):
+            try callFunction(path, args, location, frame, suspending: suspended, k)
+        case .name(let name):
+            throw RegoError(code: .internalError, message: "unresolved call \(name)", location: location)
+        }
+    }
+
+    static func overrideKey(_ callee: Callee) -> String {
+        switch callee {
+        case .builtin(let name), .name(let name): return name
+        case .function(let path): return (["data"] + path).joined(separator: ".")
+        }
+    }
+
+    private func callBuiltin(_ name: String, _ args: [Term], _ location: Location, _ frame: Frame, _ k: (Value) throws -> Void) throws {
+        guard let builtin = policy.builtins[name] else {
+            throw RegoError(code: .type, message: "undefined function \(name)", location: location)
+        }
+        if name == "print" {
+            try callPrint(args, frame, k)
+            return
+        }
+        var inputs = args
+        var output: Term?
+        if let arity = builtin.arity, args.count == arity + 1 {
+            output = inputs.removeLast()
+        } else if let arity = builtin.arity, args.count != arity {
+            throw RegoError(code: .type, message: "\(name): arity mismatch", location: location)
+        }
+        try evalTerms(inputs, frame) { values in
+            let results: [Value]
+            do {
+                switch builtin.implementation {
+                case .function(let body):
+                    results = try body(Operands(values), context).map { [$0] } ?? []
+                case .relation(let body):
+                    results = try body(Operands(values), context)
+                }
+            } catch let error as BuiltinError {
+                let failure = RegoError(code: error.kind == .type ? .evalType : .evalBuiltin,
+                                        message: "\(name): \(error.message)", location: location)
+                if strictBuiltinErrors { throw failure }
+                if firstBuiltinError == nil { firstBuiltinError = failure }
+                return
+            }
+            for result in results {
+                if let output {
+                    try unifyValue(output, result, frame) { try k(.bool(true)) }
+                } else {
+                    try k(result)
+                }
+            }
+        }
+    }
+
+    /// `print` shows `<undefined>` for an operand without a value instead of failing.
+    private func callPrint(_ args: [Term], _ frame: Frame, _ k: (Value) throws -> Void) throws {
+        var parts: [String] = []
+        for arg in args {
+            var values: [Value] = []
+            try evalTerm(arg, frame) { values.append($0) }
+            parts.append(values.isEmpty ? "<undefined>" : values.map(\.printText).joined(separator: " "))
+        }
+        context.printLine(parts.joined(separator: " "))
+        try k(.bool(true))
+    }
+
+    /// Calls a user function; `suspending` names a `with` replacement that does not apply inside the replacement
+    /// itself, so a mock can call the function it replaces.
+    private func callFunction(
+        _ path: [String], _ args: [Term], _ location: Location, _ frame: Frame, suspending: String? = nil,
+        _ k: (Value) throws -> Void
+    ) throws {
+        let key = (["data"] + path).joined(separator: ".")
+        guard let rules = policy.functions[key], let arity = rules.first?.arguments?.count else {
+            throw RegoError(code: .type, message: "undefined function \(key)", location: location)
+        }
+        var inputs = args
+        var output: Term?
+        if args.count == arity + 1 {
+            output = inputs.removeLast()
+        } else if args.count != arity {
+            throw RegoError(code: .type, message: "function \(key) takes \(arity) arguments", location: location)
+        }
+        try evalTerms(inputs, frame) { values in
+            let saved = suspending.flatMap { functionOverrides[$0] }
+            if let suspending { functionOverrides[suspending] = nil }
+            let computed = try functionValue(rules, values, location)
+            if let suspending { functionOverrides[suspending] = saved }
+            guard let result = computed else { return }
+            if let output {
+                try unifyValue(output, result, frame) { try k(.bool(true)) }
+            } else {
+                try k(result)
+            }
+        }
+    }
+
+    /// The single value of a function at the given arguments: every definition whose parameters match must agree.
+    func functionValue(_ rules: [Rule], _ values: [Value], _ location: Location) throws -> Value? {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        guard callDepth < 200 else {
+            throw RegoError(code: .recursion, message: "function calls nested too deeply", location: location)
+        }
+        var result: Value?
+        var defaultRule: Rule?
+        for rule in rules {
+            if rule.isDefault {
+                defaultRule = rule
+                continue
+            }
+            let frame = Frame(count: rule.slotCount)
+            try bindArguments(rule.arguments ?? [], values, 0, frame) {
+                try evalRuleValues(rule, frame) { value in
+                    if let existing = result, existing != value {
+                        throw RegoError(code: .evalConflict,
+                                        message: "functions must not produce multiple outputs for same inputs",
+                                        location: location)
+                    }
+                    result = value
+                }
+            }
+        }
+        if result == nil, let defaultRule {
+            let frame = Frame(count: defaultRule.slotCount)
+            try bindArguments(defaultRule.arguments ?? [], values, 0, frame) {
+                try evalTerm(defaultRule.value, frame) { result = $0 }
+            }
+        }
+        return result
+    }
+
+    private func bindArguments(_ parameters: [Term], _ values: [Value], _ index: Int, _ frame: Frame, _ k: () throws -> Void) throws {
+        if index == parameters.count {
+            try k()
+            return
+        }
+        try unifyValue(parameters[index], values[index], frame) {
+            try bindArguments(parameters, values, index + 1, frame, k)
+        }
+    }
+}

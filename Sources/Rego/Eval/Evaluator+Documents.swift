@@ -1,0 +1,244 @@
+extension Evaluator {
+    /// Follows a reference under `data` through the rule tree, evaluating rules where the path reaches them.
+    func evalDataRef(_ node: RuleNode, _ path: [Term], _ index: Int, _ frame: Frame, _ k: (Value) throws -> Void) throws {
+        if let replaced = override(at: node.path) {
+            try walk(replaced, path, index, frame, k)
+            return
+        }
+        if node.hasRules || index == path.count {
+            if let value = try documentValue(node) { try walk(value, path, index, frame, k) }
+            return
+        }
+        let key = path[index]
+        func descend(_ keyValue: Value) throws {
+            let name = keyString(keyValue)
+            if let replaced = override(at: node.path + [name]) {
+                try walk(replaced, path, index + 1, frame, k)
+            } else if let child = node.children[name] {
+                try evalDataRef(child, path, index + 1, frame, k)
+            } else if let base = node.base, let child = base[keyValue] ?? base[.string(name)] {
+                try walk(patched(child, at: node.path + [name]), path, index + 1, frame, k)
+            }
+        }
+        if case .value(let constant) = key {
+            try descend(constant)
+            return
+        }
+        if case .local(let slot) = key, frame.slots[slot] == nil {
+            for candidate in childKeys(node) {
+                try bind(slot, candidate, frame) { try descend(candidate) }
+            }
+            return
+        }
+        if isPattern(key, frame) {
+            for candidate in childKeys(node) {
+                try unifyValue(key, candidate, frame) { try descend(candidate) }
+            }
+            return
+        }
+        try evalTerm(key, frame) { try descend($0) }
+    }
+
+    private func keyString(_ key: Value) -> String {
+        if case .string(let s) = key { return s }
+        return key.jsonText
+    }
+
+    /// The keys under a node: its children's and its base document's, in order.
+    private func childKeys(_ node: RuleNode) -> [Value] {
+        var keys = SetValue(node.children.keys.map { Value.string($0) })
+        if case .object(let base)? = node.base {
+            for key in base.keys { keys.insert(key) }
+        }
+        return keys.elements
+    }
+
+    /// The whole document at a node: its rules' value, or its base document merged with its children's documents.
+    func documentValue(_ node: RuleNode) throws -> Value? {
+        if let replaced = override(at: node.path) { return replaced }
+        let id = ObjectIdentifier(node)
+        if let cached = cache[id] { return cached }
+        guard !inProgress.contains(id) else {
+            throw RegoError(code: .recursion, message: "rule data.\(node.path.joined(separator: ".")) is recursive",
+                            location: node.completeRules.first?.location ?? node.partialRules.first?.location)
+        }
+        inProgress.insert(id)
+        defer { inProgress.remove(id) }
+        let value = try computeDocument(node)
+        cache[id] = value
+        return value
+    }
+
+    private func computeDocument(_ node: RuleNode) throws -> Value? {
+        if !node.completeRules.isEmpty {
+            return try completeRuleValue(node.completeRules).map { patched($0, at: node.path) }
+        }
+        var document: Value?
+        if !node.partialRules.isEmpty {
+            document = try partialRulesValue(node.partialRules)
+        }
+        if !node.children.isEmpty || node.base != nil {
+            var object: ObjectValue
+            switch document ?? node.base {
+            case .object(let existing)?: object = existing
+            case nil: object = ObjectValue()
+            case let other?:
+                return node.children.isEmpty ? patched(other, at: node.path) : other
+            }
+            if document != nil, case .object(let base)? = node.base {
+                for entry in base.entries where object[entry.key] == nil { object[entry.key] = entry.value }
+            }
+            for (name, child) in node.children {
+                if let childValue = try documentValue(child) {
+                    if case .object(let existing)? = object[.string(name)], case .object(let addition) = childValue {
+                        var merged = existing
+                        for entry in addition.entries { merged[entry.key] = entry.value }
+                        object[.string(name)] = .object(merged)
+                    } else {
+                        object[.string(name)] = childValue
+                    }
+                }
+            }
+            document = .object(object)
+        }
+        return patched(document ?? .emptyObject, at: node.path)
+    }
+
+    // MARK: rules
+
+    /// The value of complete rules at one path: all definitions must agree; else `default`.
+    func completeRuleValue(_ rules: [Rule]) throws -> Value? {
+        var result: Value?
+        var defaultRule: Rule?
+        for rule in rules {
+            if rule.isDefault {
+                defaultRule = rule
+                continue
+            }
+            let frame = Frame(count: rule.slotCount)
+            try evalRuleValues(rule, frame) { value in
+                if let existing = result, existing != value {
+                    throw RegoError(code: .evalConflict, message: "complete rules must not produce multiple outputs",
+                                    location: rule.location)
+                }
+                result = value
+            }
+        }
+        if result == nil, let defaultRule {
+            let frame = Frame(count: defaultRule.slotCount)
+            try evalTerm(defaultRule.value, frame) { result = $0 }
+        }
+        return result
+    }
+
+    /// Each value a rule produces: its body's solutions, or else its first `else` clause that has one.
+    func evalRuleValues(_ rule: Rule, _ frame: Frame, _ k: (Value) throws -> Void) throws {
+        var produced = false
+        try evalBody(rule.body, 0, frame) {
+            try evalTerm(rule.value, frame) { value in
+                produced = true
+                try k(value)
+            }
+        }
+        if produced || rule.elses.isEmpty { return }
+        for clause in rule.elses {
+            var clauseValue: Value?
+            _ = try hasSolution { found in
+                try evalBody(clause.body, 0, frame) {
+                    try evalTerm(clause.value, frame) { value in
+                        clauseValue = value
+                        try found()
+                    }
+                }
+            }
+            if let clauseValue {
+                try k(clauseValue)
+                return
+            }
+        }
+    }
+
+    /// The object or set that partial rules (computed keys, `contains`) build at a path.
+    private func partialRulesValue(_ rules: [Rule]) throws -> Value? {
+        var document: Value?
+        for rule in rules {
+            let frame = Frame(count: rule.slotCount)
+            let constantLength = Policy.constantKeys(rule.head).count
+            let suffix = Array(rule.head[constantLength...])
+            try evalBody(rule.body, 0, frame) {
+                try evalTerms(suffix, frame) { keys in
+                    try evalTerm(rule.value, frame) { value in
+                        document = try insert(value, at: keys[...], into: document, multiValue: rule.kind == .multiValue,
+                                              location: rule.location)
+                    }
+                }
+            }
+        }
+        if document == nil {
+            let allMulti = rules.allSatisfy { $0.kind == .multiValue && Policy.constantKeys($0.head).count == $0.head.count }
+            return allMulti ? .emptySet : .emptyObject
+        }
+        return document
+    }
+
+    private func insert(
+        _ value: Value, at keys: ArraySlice<Value>, into document: Value?, multiValue: Bool, location: Location
+    ) throws -> Value {
+        guard let key = keys.first else {
+            if multiValue {
+                var set: SetValue
+                switch document {
+                case .set(let existing)?: set = existing
+                case nil: set = SetValue()
+                default: throw RegoError(code: .evalConflict, message: "object keys must be unique", location: location)
+                }
+                set.insert(value)
+                return .set(set)
+            }
+            if let document, document != value {
+                throw RegoError(code: .evalConflict, message: "object keys must be unique", location: location)
+            }
+            return value
+        }
+        var object: ObjectValue
+        switch document {
+        case .object(let existing)?: object = existing
+        case nil: object = ObjectValue()
+        default: throw RegoError(code: .evalConflict, message: "object keys must be unique", location: location)
+        }
+        object[key] = try insert(value, at: keys.dropFirst(), into: object[key], multiValue: multiValue, location: location)
+        return .object(object)
+    }
+
+    // MARK: `with data…` replacements
+
+    /// The replacement for exactly this path, if one is in force.
+    func override(at path: [String]) -> Value? {
+        guard !dataOverrides.isEmpty else { return nil }
+        for entry in dataOverrides.reversed() where entry.path == path { return entry.value }
+        for entry in dataOverrides.reversed() where entry.path.count < path.count && Array(path.prefix(entry.path.count)) == entry.path {
+            var value: Value? = entry.value
+            for key in path.dropFirst(entry.path.count) { value = value?[.string(key)] }
+            return value
+        }
+        return nil
+    }
+
+    /// A document with the replacements below `path` applied.
+    func patched(_ value: Value, at path: [String]) -> Value {
+        guard !dataOverrides.isEmpty else { return value }
+        var result = value
+        for entry in dataOverrides where entry.path.count > path.count && Array(entry.path.prefix(path.count)) == path {
+            result = Evaluator.replacing(result, at: entry.path.dropFirst(path.count), with: entry.value)
+        }
+        return result
+    }
+
+    static func replacing(_ document: Value, at path: ArraySlice<String>, with value: Value) -> Value {
+        guard let key = path.first else { return value }
+        var object: ObjectValue
+        if case .object(let existing) = document { object = existing } else { object = ObjectValue() }
+        object[.string(key)] = replacing(object[.string(key)] ?? .emptyObject, at: path.dropFirst(), with: value)
+        return .object(object)
+    }
+}
