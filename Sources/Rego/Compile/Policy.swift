@@ -27,6 +27,15 @@ public struct Policy: Sendable {
         try self.init(parsed: parsed, data: data, builtins: builtins)
     }
 
+    init(root: RuleNode, functions: [String: [Rule]], functionPaths: Set<String>, builtins: BuiltinRegistry,
+         baseData: Value) {
+        self.root = root
+        self.functions = functions
+        self.functionPaths = functionPaths
+        self.builtins = builtins
+        self.baseData = baseData
+    }
+
     init(parsed: [Module], data: Value, builtins: BuiltinRegistry) throws {
         var functionPaths: Set<String> = []
         for module in parsed {
