@@ -69,6 +69,7 @@ let package = Package(
                 "HermeticCore",
                 "SEVSNP",
                 "Attestation",
+                "Rego",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

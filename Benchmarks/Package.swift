@@ -21,6 +21,15 @@ let package = Package(
             ],
             path: "Benchmarks/SNPVerification",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "RegoEvaluation",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Rego", package: "hermetic"),
+            ],
+            path: "Benchmarks/RegoEvaluation",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -63,6 +63,8 @@ public struct Policy: Sendable {
                 if case .ref(.variable("future"), _) = imported.path { continue }
                 imports[imported.alias ?? defaultAlias] = term
             }
+            var packageNode = rootBuilder
+            for key in module.package { packageNode = packageNode.child(key) }
             for var rule in module.rules {
                 var resolver = Resolver(packagePath: module.package, ruleNames: rulesByPackage[module.package] ?? [],
                                         imports: imports, functionPaths: functionPaths, builtins: builtins)

@@ -11,7 +11,13 @@ struct Resolver {
     let functionPaths: Set<String>
     let builtins: BuiltinRegistry
 
-    private var scopes: [[String: Int]] = []
+    private var scopes: [[String: Int]] = [] {
+        didSet { while laterDeclarations.count < scopes.count { laterDeclarations.append([]) }
+                 while laterDeclarations.count > scopes.count { laterDeclarations.removeLast() } }
+    }
+    /// For each scope, the names that expressions after the current one declare (`:=`, `some`): a nested
+    /// comprehension before the declaration does not see them.
+    private var laterDeclarations: [Set<String>] = []
     private(set) var slotCount = 0
     /// Slot of each query variable, for reading results.
     private(set) var namedSlots: [(name: String, slot: Int)] = []
@@ -73,10 +79,21 @@ struct Resolver {
     }
 
     private func lookup(_ name: String) -> Int? {
-        for scope in scopes.reversed() {
-            if let slot = scope[name] { return slot }
+        for (index, scope) in scopes.enumerated().reversed() {
+            if let slot = scope[name] {
+                if index < scopes.count - 1, laterDeclarations[index].contains(name) { continue }
+                return slot
+            }
         }
         return nil
+    }
+
+    /// The names an expression declares with `:=` or `some`.
+    private static func declarations(_ expr: Expr) -> Set<String> {
+        var names: [String] = []
+        var declared: Set<String> = []
+        collectOwn([expr], names: &names, declared: &declared)
+        return declared
     }
 
     private mutating func newSlot(_ name: String) -> Int {
@@ -160,14 +177,41 @@ struct Resolver {
             case .every(_, _, let domain, _):
                 collect(domain, into: &names)
             }
-            for with in expr.withs { collect(with.value, into: &names) }
+            for with in expr.withs where !namesFunction(with) { collect(with.value, into: &names) }
         }
+    }
+
+    /// Whether a `with` replaces a function by another function named as a bare name, whose name is then not a
+    /// variable.
+    private static func namesFunction(_ with: With) -> Bool {
+        func root(_ term: Term) -> String? {
+            switch term {
+            case .variable(let name): return name
+            case .ref(.variable(let name), _): return name
+            default: return nil
+            }
+        }
+        guard let target = root(with.target), target != "input", target != "data", root(with.value) != nil else {
+            return false
+        }
+        return true
     }
 
     // MARK: resolution
 
     private mutating func resolve(body: [Expr]) throws -> [Expr] {
-        try body.map { try resolve($0) }
+        let declared = body.map(Resolver.declarations)
+        let level = scopes.count - 1
+        var resolved: [Expr] = []
+        for (index, expr) in body.enumerated() {
+            var later = Set<String>()
+            for following in declared[(index + 1)...] { later.formUnion(following) }
+            for preceding in declared[...index] { later.subtract(preceding) }
+            laterDeclarations[level] = later
+            resolved.append(try resolve(expr))
+        }
+        laterDeclarations[level] = []
+        return resolved
     }
 
     private mutating func resolve(_ expr: Expr) throws -> Expr {

@@ -16,8 +16,12 @@ extension Evaluator {
                 try walk(replaced, path, index + 1, frame, k)
             } else if let child = node.children[name] {
                 try evalDataRef(child, path, index + 1, frame, k)
-            } else if let base = node.base, let child = base[keyValue] ?? base[.string(name)] {
-                try walk(patched(child, at: node.path + [name]), path, index + 1, frame, k)
+            } else {
+                let child = node.base.flatMap { $0[keyValue] ?? $0[.string(name)] }
+                let childPath = node.path + [name]
+                if child != nil || hasOverride(below: childPath) {
+                    try walk(patched(child ?? .emptyObject, at: childPath), path, index + 1, frame, k)
+                }
             }
         }
         if case .value(let constant) = key {
@@ -47,6 +51,9 @@ extension Evaluator {
     /// The keys under a node: its children's and its base document's, in order.
     private func childKeys(_ node: RuleNode) -> [Value] {
         var keys = SetValue(node.children.keys.map { Value.string($0) })
+        for entry in dataOverrides where entry.path.count > node.path.count && Array(entry.path.prefix(node.path.count)) == node.path {
+            keys.insert(.string(entry.path[node.path.count]))
+        }
         if case .object(let base)? = node.base {
             for key in base.keys { keys.insert(key) }
         }
@@ -90,18 +97,31 @@ extension Evaluator {
             }
             for (name, child) in node.children {
                 if let childValue = try documentValue(child) {
-                    if case .object(let existing)? = object[.string(name)], case .object(let addition) = childValue {
-                        var merged = existing
-                        for entry in addition.entries { merged[entry.key] = entry.value }
-                        object[.string(name)] = .object(merged)
-                    } else {
-                        object[.string(name)] = childValue
-                    }
+                    object[.string(name)] = Evaluator.merge(object[.string(name)], childValue)
                 }
             }
             document = .object(object)
         }
         return patched(document ?? .emptyObject, at: node.path)
+    }
+
+    /// Two documents at one path combined: objects key by key, sets by union; otherwise the later one.
+    static func merge(_ existing: Value?, _ addition: Value) -> Value {
+        switch (existing, addition) {
+        case (.object(let left)?, .object(let right)):
+            var merged = left
+            for entry in right.entries { merged[entry.key] = merge(merged[entry.key], entry.value) }
+            return .object(merged)
+        case (.set(let left)?, .set(let right)):
+            return .set(left.union(right))
+        default:
+            return addition
+        }
+    }
+
+    /// Whether a `with` replacement lies strictly below `path`.
+    func hasOverride(below path: [String]) -> Bool {
+        dataOverrides.contains { $0.path.count > path.count && Array($0.path.prefix(path.count)) == path }
     }
 
     // MARK: rules

@@ -206,6 +206,23 @@ final class Evaluator {
             try unifyPairs(left, right, 0, frame, k)
             return
         }
+        if case .object(let left) = a, case .object(let right) = b, isPattern(a, frame), isPattern(b, frame) {
+            guard left.count == right.count else { return }
+            var pairedLeft: [Term] = []
+            var pairedRight: [Term] = []
+            for (key, value) in left {
+                guard case .value(let constant) = key,
+                      let match = right.first(where: { if case .value(let other) = $0.0 { return other == constant }; return false })
+                else {
+                    try evalTerm(b, frame) { value in try unifyValue(a, value, frame, k) }
+                    return
+                }
+                pairedLeft.append(value)
+                pairedRight.append(match.1)
+            }
+            try unifyPairs(pairedLeft, pairedRight, 0, frame, k)
+            return
+        }
         if isPattern(a, frame) {
             try evalTerm(b, frame) { value in try unifyValue(a, value, frame, k) }
             return

@@ -104,7 +104,7 @@ struct Parser {
     private mutating func parseRule() throws -> [Rule] {
         let location = current.location
         var isDefault = false
-        if current.isIdentifier("default") {
+        if current.isIdentifier("default"), !startsRef(next) {
             isDefault = true
             advance()
         }
@@ -161,7 +161,7 @@ struct Parser {
                          isDefault: true, elses: [])]
         }
         var bodies: [[Expr]] = []
-        if current.isIdentifier("if") {
+        if current.isIdentifier("if"), !startsRef(next) {
             advance()
             bodies.append(try parseRuleBody())
         } else if current.isPunctuation("{"), !current.followsNewline || true {
@@ -171,7 +171,7 @@ struct Parser {
             bodies.append(try parseBlock())
         }
         var elses: [(value: Term, body: [Expr])] = []
-        while current.isIdentifier("else") {
+        while current.isIdentifier("else"), !startsRef(next) {
             advance()
             var elseValue: Term = .value(.bool(true))
             if current.isPunctuation(":=") || current.isPunctuation("=") {
@@ -291,7 +291,7 @@ struct Parser {
                 expr = Expr(kind: .term(first), location: location)
             }
         }
-        while current.isIdentifier("with") {
+        while current.isIdentifier("with"), !startsRef(next) {
             advance()
             newlineEnds.append(false)
             let target = try parseTerm()
@@ -447,7 +447,7 @@ struct Parser {
             primary = try parseTemplate(pieces)
         case .identifier(let name):
             switch name {
-            case "true", "false" where !startsRef(next):
+            case "true" where !startsRef(next), "false" where !startsRef(next):
                 advance()
                 primary = .value(.bool(name == "true"))
             case "null" where !startsRef(next):
