@@ -59,7 +59,8 @@ import TestSupport
         var passed = 0
         for sequence in sequences {
             let name = sequence[.string("name")]?.stringValue ?? "?"
-            let policyData = sequence[.string("policy_data")]?.stringValue ?? "{}"
+            let policyDataPath = sequence[.string("policy_data")]?.stringValue ?? ""
+            let policyData = try String(contentsOf: Fixtures.url("rego/policies/kata/" + policyDataPath), encoding: .utf8)
             let source = rules + "\npolicy_data := " + policyData
             var policy = try Policy(modules: [("rules.rego", source)],
                                     data: .object(ObjectValue(["pstate": .emptyObject])))

@@ -12,6 +12,7 @@ public struct BuiltinRegistry: Sendable {
     public static let standard = BuiltinRegistry(
         CoreBuiltins.all + StringBuiltins.all + RegexBuiltins.all + CollectionBuiltins.all + NumberBuiltins.all
             + TypeBuiltins.all + EncodingBuiltins.all + CryptoBuiltins.all + TimeBuiltins.all + SemverBuiltins.all
+            + RuntimeBuiltins.all
     )
 
     /// The builtin called `name`.

@@ -43,6 +43,15 @@ public struct Policy: Sendable {
                 functionPaths.insert((["data"] + module.package + Policy.constantKeys(rule.head)).joined(separator: "."))
             }
         }
+        var functionArity: [String: Int] = [:]
+        for module in parsed {
+            for rule in module.rules {
+                if let arguments = rule.arguments {
+                    functionArity[(["data"] + module.package + Policy.constantKeys(rule.head)).joined(separator: ".")] = arguments.count
+                }
+            }
+        }
+        let arity = Policy.arity(builtins: builtins, functions: functionArity)
         let rootBuilder = RuleNodeBuilder()
         var functions: [String: [Rule]] = [:]
         var rulesByPackage: [[String]: Set<String>] = [:]
@@ -69,7 +78,8 @@ public struct Policy: Sendable {
                 var resolver = Resolver(packagePath: module.package, ruleNames: rulesByPackage[module.package] ?? [],
                                         imports: imports, functionPaths: functionPaths, builtins: builtins)
                 try resolver.resolve(rule: &rule)
-                rule.body = SafetyOrdering.reorder(rule.body, bound: SafetyOrdering.slots(in: rule.arguments ?? []))
+                rule.body = SafetyOrdering.reorder(rule.body, bound: SafetyOrdering.slots(in: rule.arguments ?? []),
+                                                   arity: arity)
                 let keys = Policy.constantKeys(rule.head)
                 let fullPath = module.package + keys
                 if rule.arguments != nil {
@@ -92,6 +102,16 @@ public struct Policy: Sendable {
         self.functionPaths = functionPaths
         self.builtins = builtins
         self.baseData = data
+    }
+
+    /// The number of operands each builtin or user function takes.
+    static func arity(builtins: BuiltinRegistry, functions: [String: Int]) -> SafetyOrdering.Arity {
+        { callee in
+            switch callee {
+            case .builtin(let name), .name(let name): return builtins[name]?.arity
+            case .function(let path): return functions[(["data"] + path).joined(separator: ".")]
+            }
+        }
     }
 
     /// The leading constant string keys of a rule head.

@@ -97,7 +97,12 @@ extension Evaluator {
             }
             for (name, child) in node.children {
                 if let childValue = try documentValue(child) {
-                    object[.string(name)] = Evaluator.merge(object[.string(name)], childValue)
+                    let existing = object[.string(name)]
+                    if document != nil, let existing, !Evaluator.canMerge(existing, childValue) {
+                        throw RegoError(code: .evalConflict, message: "object keys must be unique",
+                                        location: child.completeRules.first?.location ?? child.partialRules.first?.location)
+                    }
+                    object[.string(name)] = Evaluator.merge(existing, childValue)
                 }
             }
             document = .object(object)
@@ -116,6 +121,18 @@ extension Evaluator {
             return .set(left.union(right))
         default:
             return addition
+        }
+    }
+
+    /// Whether two rule-built documents at one path combine without one overriding the other.
+    static func canMerge(_ existing: Value, _ addition: Value) -> Bool {
+        switch (existing, addition) {
+        case (.object(let left), .object(let right)):
+            return right.entries.allSatisfy { entry in left[entry.key].map { canMerge($0, entry.value) } ?? true }
+        case (.set, .set):
+            return true
+        default:
+            return existing == addition
         }
     }
 

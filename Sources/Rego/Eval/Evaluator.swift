@@ -77,10 +77,14 @@ final class Evaluator {
             }
             return
         }
-        if expr.negated {
-            try evalNegated(expr, frame, k)
-        } else {
-            try evalPositive(expr, frame, k)
+        do {
+            if expr.negated {
+                try evalNegated(expr, frame, k)
+            } else {
+                try evalPositive(expr, frame, k)
+            }
+        } catch let error as RegoError where error.location == nil {
+            throw RegoError(code: error.code, message: error.message, location: expr.location)
         }
     }
 

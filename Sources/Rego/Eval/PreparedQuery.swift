@@ -61,7 +61,10 @@ extension Policy {
         var resolver = Resolver(packagePath: [], ruleNames: [], imports: [:], functionPaths: functionPaths,
                                 builtins: builtins)
         let resolved = try resolver.resolve(query: parsedQuery)
-        let ordered = SafetyOrdering.reorder(resolved, bound: [])
+        var functionArity: [String: Int] = [:]
+        for (path, rules) in functions { functionArity[path] = rules.first?.arguments?.count }
+        let ordered = SafetyOrdering.reorder(resolved, bound: [],
+                                             arity: Policy.arity(builtins: builtins, functions: functionArity))
         return PreparedQuery(policy: self, body: ordered, slotCount: resolver.slotCount,
                              namedSlots: resolver.namedSlots)
     }

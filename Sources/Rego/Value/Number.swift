@@ -45,12 +45,12 @@ public enum Number: Sendable {
             }
             return nil
         }
-        guard let double = Double(text), double.isFinite else { return nil }
         if let exact = Number.exactDecimal(text) {
             self = exact
-        } else {
-            self = Number(double)
+            return
         }
+        guard let double = Double(text), double.isFinite else { return nil }
+        self = Number(double)
     }
 
     /// The exact integer a decimal literal such as `1e20` or `1.5e3` denotes, if it is integral and beyond doubles'
