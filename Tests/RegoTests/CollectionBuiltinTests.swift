@@ -1,13 +1,7 @@
 import Testing
 @testable import Rego
 
-private func call(_ name: String, _ args: Value...) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no function builtin \(name)")
-        return nil
-    }
-    return try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-}
+private func call(_ name: String, _ args: Value...) throws -> Value? { try invokeBuiltin(name, args) }
 
 private func relation(_ name: String, _ args: Value...) throws -> [Value] {
     guard let builtin = BuiltinRegistry.standard[name], case .relation(let body) = builtin.implementation else {
@@ -26,15 +20,7 @@ private func strings(_ members: String...) -> Value { .set(SetValue(members.map(
 private func object(_ pairs: (Value, Value)...) -> Value { .object(ObjectValue(pairs)) }
 
 private func expectError(_ kind: BuiltinError.Kind, _ message: String, _ body: () throws -> Value?) {
-    do {
-        let result = try body()
-        Issue.record("expected \(kind) error \"\(message)\", got \(result?.regoText ?? "undefined")")
-    } catch let error as BuiltinError {
-        #expect(error.kind == kind)
-        #expect(error.message.contains(message), "\(error.message)")
-    } catch {
-        Issue.record("unexpected error \(error)")
-    }
+    expectBuiltinError(kind, message, body)
 }
 
 @Suite struct AggregateBuiltinTests {
