@@ -35,11 +35,22 @@ struct PolicyEval: ParsableCommand {
     @Option(help: "The query, e.g. data.policy or x := data.policy.allow.")
     var query: String
 
+    @Option(name: .customLong("reference-values"),
+            help: "A JSON object of reference value id to value, served by query_reference_value(id); without it every id is null, as with an empty store.")
+    var referenceValues: String?
+
     @Flag(name: .customLong("strict-builtin-errors"), help: "Fail the query on a builtin error instead of treating the call as undefined.")
     var strict = false
 
     func run() throws {
-        let policy = try PolicyFiles.compile(policies, data: data)
+        var lookup = StaticReferenceValues([:])
+        if let referenceValues {
+            guard case .object(let table) = try PolicyFiles.json(referenceValues, what: "reference values") else {
+                throw InputError(description: "\(referenceValues): reference values must be a JSON object")
+            }
+            lookup = StaticReferenceValues(object: table)
+        }
+        let policy = try PolicyFiles.compile(policies, data: data, referenceValues: lookup)
         let inputValue = try input.map { try PolicyFiles.json($0, what: "input") }
         let bareTerm = PolicyFiles.isBareTerm(query)
         let prepared = try policy.prepare(query: bareTerm ? "hermetic_value := (\(query))" : query)
@@ -88,7 +99,9 @@ struct PolicyTest: ParsableCommand {
 
 /// Reading policy files and JSON documents for the policy commands.
 enum PolicyFiles {
-    static func compile(_ paths: [String], data: String?) throws -> Policy {
+    static func compile(
+        _ paths: [String], data: String?, referenceValues: any ReferenceValueLookup = StaticReferenceValues([:])
+    ) throws -> Policy {
         var modules: [(name: String, source: String)] = []
         for path in paths {
             guard let bytes = FileManager.default.contents(atPath: path) else {
@@ -97,7 +110,8 @@ enum PolicyFiles {
             modules.append((path, String(decoding: bytes, as: UTF8.self)))
         }
         let dataValue = try data.map { try json($0, what: "data") } ?? .emptyObject
-        return try Policy(modules: modules, data: dataValue)
+        let builtins = BuiltinRegistry.standard.adding(.queryReferenceValue(referenceValues))
+        return try Policy(modules: modules, data: dataValue, builtins: builtins)
     }
 
     static func json(_ path: String, what: String) throws -> Value {

@@ -63,3 +63,29 @@ struct PolicyCommandTests {
         #expect(run.stdout.contains("PASS: 1/2"))
     }
 }
+
+@Suite("hermetic policy eval on Trustee's default CPU policy")
+struct TrusteePolicyCommandTests {
+    @Test("reference values from a file reach query_reference_value")
+    func referenceValues() throws {
+        let policy = Fixtures.url("rego/policies/trustee/attestation-service/src/ear_token/ear_default_policy_cpu.rego").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let input = directory.appendingPathComponent("input.json")
+        try #"{"sample": {"svn": "1", "launch_digest": "abcde", "platform_version": {"major": 1, "minor": 4}, "debug": false}}"#
+            .write(to: input, atomically: true, encoding: .utf8)
+        let values = directory.appendingPathComponent("rv.json")
+        try #"{"svn": ["1"], "launch_digest": ["abcde"], "major_version": 1, "minimum_minor_version": 1}"#
+            .write(to: values, atomically: true, encoding: .utf8)
+        let matched = try CLIRun.hermetic(["policy", "eval", "--policy", policy, "--input", input.path,
+                                           "--reference-values", values.path, "--query", "data.policy.trust_claims"])
+        #expect(matched.status == 0, "\(matched.stderr)")
+        let claims = try JSONDecoder().decode(JSONValue.self, from: Data(matched.stdout.utf8))
+        #expect(claims.arrayValue?.first?["hardware"] == .int(2))
+        #expect(claims.arrayValue?.first?["executables"] == .int(3))
+        let empty = try CLIRun.hermetic(["policy", "eval", "--policy", policy, "--input", input.path,
+                                         "--query", "data.policy.trust_claims"])
+        let unmatched = try JSONDecoder().decode(JSONValue.self, from: Data(empty.stdout.utf8))
+        #expect(unmatched.arrayValue?.first?["hardware"] == .int(97))
+    }
+}
