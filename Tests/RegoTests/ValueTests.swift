@@ -32,3 +32,15 @@ import Testing
         #expect(throws: JSONReader.SyntaxError.self) { try JSONReader.parse("{\"a\":}") }
     }
 }
+
+@Suite struct HostileSourceTests {
+    @Test func deepNestingIsAParseErrorNotACrash() {
+        let source = "package p\n\nx := " + String(repeating: "[", count: 100_000) + "1" + String(repeating: "]", count: 100_000)
+        #expect(throws: RegoError.self) { try Policy(modules: [("deep.rego", source)]) }
+    }
+
+    @Test func recursiveFunctionsStopWithAnError() throws {
+        let policy = try Policy(modules: [("r.rego", "package p\n\nf(x) := f(x + 1)\n\ny := f(0)\n")])
+        #expect(throws: RegoError.self) { try policy.prepare(query: "x := data.p.y").evaluate(input: nil) }
+    }
+}

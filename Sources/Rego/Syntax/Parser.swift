@@ -6,6 +6,9 @@ struct Parser {
     /// Whether a line break ends the current expression: true in bodies, false inside brackets and calls.
     private var newlineEnds: [Bool] = [true]
     private var wildcardCounter = 0
+    /// How deeply terms nest right now; bounded so that hostile source gets an error, not a stack overflow.
+    private var depth = 0
+    private static let maximumDepth = 256
 
     private static let keywords: Set<String> = [
         "not", "some", "every", "with", "as", "in", "if", "contains", "else", "default", "import", "package",
@@ -422,6 +425,9 @@ struct Parser {
                 guard let n = Number(text: Substring("-" + text)) else { throw error("invalid number") }
                 return try parseRefContinuation(.value(.number(n)))
             }
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Parser.maximumDepth else { throw error("terms nested deeper than \(Parser.maximumDepth) levels") }
             let operand = try parseUnary()
             return .call(.builtin("minus"), [.value(.int(0)), operand], location)
         }
@@ -432,6 +438,9 @@ struct Parser {
 
     /// A primary term with any reference and call suffixes.
     mutating func parseTerm() throws -> Term {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Parser.maximumDepth else { throw error("terms nested deeper than \(Parser.maximumDepth) levels") }
         let token = current
         let primary: Term
         switch token.kind {
