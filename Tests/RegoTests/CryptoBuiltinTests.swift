@@ -1,29 +1,9 @@
 import Testing
 @testable import Rego
 
-/// Calls the standard builtin `name` with `args`.
-private func callCryptoBuiltin(_ name: String, _ args: Value...) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no builtin \(name)")
-        return nil
-    }
-    return try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-}
+private func callCryptoBuiltin(_ name: String, _ args: Value...) throws -> Value? { try invokeBuiltin(name, args) }
 
-/// The message of the error `name` throws for `args`, or `nil` when it succeeds.
-private func cryptoBuiltinError(_ name: String, _ args: Value...) -> BuiltinError? {
-    do {
-        guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-            return nil
-        }
-        _ = try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-        return nil
-    } catch let error as BuiltinError {
-        return error
-    } catch {
-        return BuiltinError.failure("unexpected \(error)")
-    }
-}
+private func cryptoBuiltinError(_ name: String, _ args: Value...) -> BuiltinError? { builtinError(name, args) }
 
 @Suite struct CryptoBuiltinTests {
     @Test func digests() throws {

@@ -1,29 +1,9 @@
 import Testing
 @testable import Rego
 
-/// Calls the standard builtin `name` with `args`.
-func callEncodingBuiltin(_ name: String, _ args: Value...) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no builtin \(name)")
-        return nil
-    }
-    return try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-}
+func callEncodingBuiltin(_ name: String, _ args: Value...) throws -> Value? { try invokeBuiltin(name, args) }
 
-/// The error `name` throws for `args`, or `nil` when it succeeds.
-func encodingBuiltinError(_ name: String, _ args: Value...) -> BuiltinError? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        return nil
-    }
-    do {
-        _ = try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-        return nil
-    } catch let error as BuiltinError {
-        return error
-    } catch {
-        return BuiltinError.failure("unexpected \(error)")
-    }
-}
+func encodingBuiltinError(_ name: String, _ args: Value...) -> BuiltinError? { builtinError(name, args) }
 
 @Suite struct Base64AndHexBuiltinTests {
     @Test func base64RoundTrips() throws {

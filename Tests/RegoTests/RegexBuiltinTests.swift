@@ -7,31 +7,20 @@ func callRegexBuiltin(_ name: String, _ args: Any?...) throws -> Value? {
 }
 
 /// The error a regex or glob builtin call throws, if any.
-func regexBuiltinError(_ name: String, _ args: Any?...) -> BuiltinError? {
-    do {
-        _ = try invokeRegexBuiltin(name, args)
-        return nil
-    } catch let error as BuiltinError {
-        return error
-    } catch {
-        return nil
-    }
-}
+func regexBuiltinError(_ name: String, _ args: Any?...) -> BuiltinError? { builtinError(name, args.map(regexTestValue)) }
 
 private func invokeRegexBuiltin(_ name: String, _ args: [Any?]) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no builtin \(name)")
-        return nil
+    try invokeBuiltin(name, args.map(regexTestValue))
+}
+
+/// A test operand: a `Value` as it is, a string, an integer, or `nil` for null.
+private func regexTestValue(_ arg: Any?) -> Value {
+    switch arg {
+    case let value as Value: return value
+    case let text as String: return .string(text)
+    case let integer as Int: return .int(integer)
+    default: return .null
     }
-    let operands = args.map { arg -> Value in
-        switch arg {
-        case let value as Value: return value
-        case let text as String: return .string(text)
-        case let integer as Int: return .int(integer)
-        default: return .null
-        }
-    }
-    return try body(Operands(operands), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
 }
 
 private func strings(_ items: String...) -> Value { .array(items.map(Value.string)) }

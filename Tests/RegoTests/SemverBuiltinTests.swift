@@ -1,14 +1,7 @@
 import Testing
 @testable import Rego
 
-/// Calls the standard builtin `name` with `args`.
-private func callSemverBuiltin(_ name: String, _ args: Value...) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no builtin \(name)")
-        return nil
-    }
-    return try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-}
+private func callSemverBuiltin(_ name: String, _ args: Value...) throws -> Value? { try invokeBuiltin(name, args) }
 
 @Suite struct SemverBuiltinTests {
     @Test func compares() throws {

@@ -15,27 +15,11 @@ func stringTestValue(_ literal: Any) -> Value {
 
 /// Calls the standard builtin `name` directly.
 func callStringBuiltin(_ name: String, _ args: Any...) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no builtin \(name)")
-        return nil
-    }
-    return try body(Operands(args.map(stringTestValue)), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
+    try invokeBuiltin(name, args.map(stringTestValue))
 }
 
 /// The error a string builtin call throws, if any.
-func stringBuiltinError(_ name: String, _ args: Any...) -> BuiltinError? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        return nil
-    }
-    do {
-        _ = try body(Operands(args.map(stringTestValue)), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-        return nil
-    } catch let error as BuiltinError {
-        return error
-    } catch {
-        return nil
-    }
-}
+func stringBuiltinError(_ name: String, _ args: Any...) -> BuiltinError? { builtinError(name, args.map(stringTestValue)) }
 
 private func json(_ text: String) throws -> Value { try JSONReader.parse(text) }
 

@@ -3,31 +3,11 @@ import Testing
 
 /// Calls the standard builtin `name` with `args`, at a fixed `time.now_ns`.
 private func callTimeBuiltin(_ name: String, _ args: Value...) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        Issue.record("no builtin \(name)")
-        return nil
-    }
-    return try body(Operands(args), BuiltinContext(nowNanoseconds: 1_700_000_000_123_456_789, printLine: { _ in }))
+    try invokeBuiltin(name, args, now: 1_700_000_000_123_456_789)
 }
 
 /// The error `name` throws for `args`, or `nil` when it succeeds.
-private func timeBuiltinError(_ name: String, _ args: Value...) -> BuiltinError? {
-    do {
-        _ = try callTimeBuiltin(name, args: args)
-        return nil
-    } catch let error as BuiltinError {
-        return error
-    } catch {
-        return BuiltinError.failure("unexpected \(error)")
-    }
-}
-
-private func callTimeBuiltin(_ name: String, args: [Value]) throws -> Value? {
-    guard let builtin = BuiltinRegistry.standard[name], case .function(let body) = builtin.implementation else {
-        return nil
-    }
-    return try body(Operands(args), BuiltinContext(nowNanoseconds: 0, printLine: { _ in }))
-}
+private func timeBuiltinError(_ name: String, _ args: Value...) -> BuiltinError? { builtinError(name, args) }
 
 private func ns(_ value: Int64) -> Value { .number(.int(value)) }
 
