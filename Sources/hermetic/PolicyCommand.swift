@@ -52,8 +52,9 @@ struct PolicyEval: ParsableCommand {
         }
         let policy = try PolicyFiles.compile(policies, data: data, referenceValues: lookup)
         let inputValue = try input.map { try PolicyFiles.json($0, what: "input") }
-        let bareTerm = PolicyFiles.isBareTerm(query)
-        let prepared = try policy.prepare(query: bareTerm ? "hermetic_value := (\(query))" : query)
+        var prepared = try policy.prepare(query: query)
+        let bareTerm = prepared.isSingleTerm
+        if bareTerm { prepared = try policy.prepare(query: "hermetic_value := (\(query))") }
         let results = try prepared.evaluate(input: inputValue, strictBuiltinErrors: strict)
         let values: [Value] = results.map { bindings in
             if bareTerm { return bindings["hermetic_value"] ?? .null }
@@ -123,13 +124,5 @@ enum PolicyFiles {
         } catch let error as JSONReader.SyntaxError {
             throw InputError(description: "\(path): \(error)")
         }
-    }
-
-    /// Whether a query is a single term with no assignment or unification (`data.policy`, `data.p.allow`).
-    static func isBareTerm(_ query: String) -> Bool {
-        !query.contains(":=") && !query.contains(";") && !query.contains("\n")
-            && !query.replacingOccurrences(of: "==", with: "").replacingOccurrences(of: "!=", with: "")
-                .replacingOccurrences(of: "<=", with: "").replacingOccurrences(of: ">=", with: "").contains("=")
-            && !query.hasPrefix("some ") && !query.hasPrefix("not ")
     }
 }

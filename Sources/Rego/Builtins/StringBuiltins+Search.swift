@@ -53,28 +53,18 @@ extension StringBuiltins {
 
     /// Byte offsets of the non-overlapping occurrences of a non-empty `needle`, at most `limit` of them.
     static func byteOffsets(of needle: String, in text: String, limit: Int?) -> [Int] {
-        let haystack = Array(text.utf8)
-        let pattern = Array(needle.utf8)
-        guard !pattern.isEmpty else { return [] }
-        var offsets: [Int] = []
-        var index = 0
-        while index + pattern.count <= haystack.count {
-            if let limit, offsets.count >= limit { break }
-            if haystack[index..<index + pattern.count].elementsEqual(pattern) {
-                offsets.append(index)
-                index += pattern.count
-            } else {
-                index += 1
-            }
-        }
-        return offsets
+        offsets(of: Array(needle.utf8), in: Array(text.utf8), limit: limit, overlapping: false)
     }
 
     /// Code point offsets of the occurrences of a non-empty `needle`, at most `limit` of them; `overlapping` lets a
     /// match start inside the previous one, as `indexof_n` reports every start.
     static func scalarOffsets(of needle: String, in text: String, limit: Int?, overlapping: Bool = false) -> [Int] {
-        let haystack = Array(text.unicodeScalars)
-        let pattern = Array(needle.unicodeScalars)
+        offsets(of: Array(needle.unicodeScalars), in: Array(text.unicodeScalars), limit: limit, overlapping: overlapping)
+    }
+
+    private static func offsets<Element: Equatable>(
+        of pattern: [Element], in haystack: [Element], limit: Int?, overlapping: Bool
+    ) -> [Int] {
         guard !pattern.isEmpty else { return [] }
         var offsets: [Int] = []
         var index = 0

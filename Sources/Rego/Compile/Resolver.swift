@@ -48,7 +48,7 @@ struct Resolver {
             Resolver.collect(clause.value, into: &names)
             Resolver.collectOwn(clause.body, names: &names, declared: &declared)
         }
-        declareScope(names: names, declared: declared, fresh: false)
+        declareScope(names: names, declared: declared)
         rule.arguments = try rule.arguments.map { try $0.map { try resolve($0) } }
         rule.head = [rule.head[0]] + (try rule.head.dropFirst().map { try resolve($0) })
         rule.value = try resolve(rule.value)
@@ -63,7 +63,7 @@ struct Resolver {
         var names: [String] = []
         var declared: Set<String> = []
         Resolver.collectOwn(query, names: &names, declared: &declared)
-        declareScope(names: names, declared: declared, fresh: false)
+        declareScope(names: names, declared: declared)
         for name in names where !name.hasPrefix("$") && !name.hasPrefix("__") {
             if let slot = scopes[0][name], !namedSlots.contains(where: { $0.name == name }) {
                 namedSlots.append((name, slot))
@@ -111,7 +111,7 @@ struct Resolver {
 
     /// Gives each name used at this level a slot: declared names always get a new one here; other names share a
     /// visible outer variable, else refer to a global, else become local here.
-    private mutating func declareScope(names: [String], declared: Set<String>, fresh: Bool) {
+    private mutating func declareScope(names: [String], declared: Set<String>) {
         for name in names where scopes[scopes.count - 1][name] == nil {
             if declared.contains(name) {
                 _ = newSlot(name)
@@ -232,7 +232,7 @@ struct Resolver {
             var names: [String] = []
             var declared: Set<String> = []
             Resolver.collectOwn(body, names: &names, declared: &declared)
-            declareScope(names: names, declared: declared, fresh: true)
+            declareScope(names: names, declared: declared)
             let resolvedKey = try key.map { try resolve($0) }
             let resolvedValue = try resolve(value)
             let resolvedBody = try resolve(body: body)
@@ -310,7 +310,7 @@ struct Resolver {
         var declared: Set<String> = []
         for term in terms { Resolver.collect(term, into: &names) }
         Resolver.collectOwn(body, names: &names, declared: &declared)
-        declareScope(names: names, declared: declared, fresh: true)
+        declareScope(names: names, declared: declared)
         let resolvedTerms = try terms.map { try resolve($0) }
         let resolvedBody = try resolve(body: body)
         scopes.removeLast()

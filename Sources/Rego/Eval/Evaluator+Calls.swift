@@ -59,11 +59,9 @@ extension Evaluator {
                     results = try body(Operands(values), context)
                 }
             } catch let error as BuiltinError {
-                let failure = RegoError(code: error.kind == .type ? .evalType : .evalBuiltin,
-                                        message: "\(name): \(error.message)", location: location)
-                if strictBuiltinErrors { throw failure }
-                if firstBuiltinError == nil { firstBuiltinError = failure }
-                return
+                guard strictBuiltinErrors else { return }
+                throw RegoError(code: error.kind == .type ? .evalType : .evalBuiltin,
+                                message: "\(name): \(error.message)", location: location)
             }
             for result in results {
                 if let output {
@@ -125,6 +123,15 @@ extension Evaluator {
         guard callDepth < 200 else {
             throw RegoError(code: .recursion, message: "function calls nested too deeply", location: location)
         }
+        return try agreedValue(of: rules, arguments: values,
+                               conflict: "functions must not produce multiple outputs for same inputs",
+                               location: location)
+    }
+
+    /// The one value that rules sharing a head produce for the given arguments (none for a complete rule): every
+    /// definition whose parameters match must agree, else the `default` applies.
+    /// - Parameter location: where a conflict is reported; `nil` reports it at the rule that disagrees.
+    func agreedValue(of rules: [Rule], arguments values: [Value], conflict: String, location: Location?) throws -> Value? {
         var result: Value?
         var defaultRule: Rule?
         for rule in rules {
@@ -136,9 +143,7 @@ extension Evaluator {
             try bindArguments(rule.arguments ?? [], values, 0, frame) {
                 try evalRuleValues(rule, frame) { value in
                     if let existing = result, existing != value {
-                        throw RegoError(code: .evalConflict,
-                                        message: "functions must not produce multiple outputs for same inputs",
-                                        location: location)
+                        throw RegoError(code: .evalConflict, message: conflict, location: location ?? rule.location)
                     }
                     result = value
                 }

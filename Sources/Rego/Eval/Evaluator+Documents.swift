@@ -145,27 +145,8 @@ extension Evaluator {
 
     /// The value of complete rules at one path: all definitions must agree; else `default`.
     func completeRuleValue(_ rules: [Rule]) throws -> Value? {
-        var result: Value?
-        var defaultRule: Rule?
-        for rule in rules {
-            if rule.isDefault {
-                defaultRule = rule
-                continue
-            }
-            let frame = Frame(count: rule.slotCount)
-            try evalRuleValues(rule, frame) { value in
-                if let existing = result, existing != value {
-                    throw RegoError(code: .evalConflict, message: "complete rules must not produce multiple outputs",
-                                    location: rule.location)
-                }
-                result = value
-            }
-        }
-        if result == nil, let defaultRule {
-            let frame = Frame(count: defaultRule.slotCount)
-            try evalTerm(defaultRule.value, frame) { result = $0 }
-        }
-        return result
+        try agreedValue(of: rules, arguments: [], conflict: "complete rules must not produce multiple outputs",
+                        location: nil)
     }
 
     /// Each value a rule produces: its body's solutions, or else its first `else` clause that has one.

@@ -16,8 +16,6 @@ final class Evaluator {
     /// `with f as g` replacements, by builtin name or `data.…` function path.
     var functionOverrides: [String: FunctionReplacement] = [:]
     var callDepth = 0
-    /// The first builtin error met when errors are not strict (kept for diagnostics).
-    var firstBuiltinError: RegoError?
 
     /// What `with` changes, saved and restored around the modified expression.
     struct State {

@@ -10,6 +10,14 @@ public struct PreparedQuery: Sendable {
     let slotCount: Int
     let namedSlots: [(name: String, slot: Int)]
 
+    /// Whether the query is one term with no variables and no `with` (`data.policy`, `data.p.allow`): a query whose
+    /// interesting output is the term's value rather than bindings.
+    public var isSingleTerm: Bool {
+        guard body.count == 1, namedSlots.isEmpty, body[0].withs.isEmpty, !body[0].negated,
+              case .term = body[0].kind else { return false }
+        return true
+    }
+
     /// Evaluates the query.
     /// - Parameters:
     ///   - input: the input document, or `nil` for none.

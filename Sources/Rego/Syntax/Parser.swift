@@ -153,10 +153,6 @@ struct Parser {
         } else if current.isPunctuation(":=") || current.isPunctuation("=") {
             advance()
             value = try parseExpressionTerm()
-        } else if head.count > 1, arguments == nil, !isDefault, case .value = head[head.count - 1] {
-            // `p.q.r if …`: a constant ref head whose value is `true`.
-        } else if head.count > 1, arguments == nil, !current.isIdentifier("if"), !current.isPunctuation("{") {
-            // `p[x]` with no value or body in v1 is a multi-value rule only with `contains`; keep single-value true.
         }
 
         if isDefault {
@@ -167,10 +163,9 @@ struct Parser {
         if current.isIdentifier("if"), !startsRef(next) {
             advance()
             bodies.append(try parseRuleBody())
-        } else if current.isPunctuation("{"), !current.followsNewline || true {
-            if bodyFollows() { bodies.append(try parseBlock()) }
         }
-        while current.isPunctuation("{"), bodyFollows(), !bodies.isEmpty {
+        // A `{` after a head or a body always opens another body: a rule never starts with a brace.
+        while current.isPunctuation("{") {
             bodies.append(try parseBlock())
         }
         var elses: [(value: Term, body: [Expr])] = []
@@ -206,14 +201,8 @@ struct Parser {
         token.isPunctuation(".") && !token.followsSpace
     }
 
-    /// Whether a `{` after a rule head opens a body rather than starting the next rule (it always does here,
-    /// because rules start with a name).
-    private func bodyFollows() -> Bool { current.isPunctuation("{") }
-
     private mutating func parseRuleBody() throws -> [Expr] {
         if current.isPunctuation("{") {
-            // `if {` opens a body block unless it is an object or set literal used as a lone expression, which v1
-            // does not allow.
             return try parseBlock()
         }
         newlineEnds.append(true)
