@@ -108,3 +108,31 @@ struct AgentPolicyDecision {
         return patched
     }
 }
+
+/// One compiled policy, many concurrent evaluations with different inputs.
+@Suite struct ConcurrentEvaluationTests {
+    @Test func oneCompiledPolicyServesConcurrentQueries() async throws {
+        let policy = try Policy(modules: [("p.rego", """
+            package p
+
+            double := input.n * 2
+
+            parity := "even" if input.n % 2 == 0
+            parity := "odd" if input.n % 2 == 1
+            """)])
+        let query = try policy.prepare(query: "d := data.p.double; p := data.p.parity")
+        let results = try await withThrowingTaskGroup(of: (Int, Bindings?).self) { group in
+            for n in 0..<200 {
+                group.addTask { (n, try query.evaluate(input: .object(ObjectValue(["n": .int(n)])), print: { _ in }).first) }
+            }
+            var collected: [Int: Bindings] = [:]
+            for try await (n, bindings) in group { collected[n] = bindings }
+            return collected
+        }
+        #expect(results.count == 200)
+        for (n, bindings) in results {
+            #expect(bindings["d"] == .int(2 * n))
+            #expect(bindings["p"] == .string(n % 2 == 0 ? "even" : "odd"))
+        }
+    }
+}
