@@ -50,6 +50,8 @@ let package = Package(
             name: "Rego",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             // Swift 6.3's whole-module optimizer runs for over 15 minutes (and past 5 GB) on this target without
             // finishing; file-by-file optimization builds it in under two minutes.
@@ -85,7 +87,10 @@ let package = Package(
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport"]),
         .testTarget(
             name: "RegoTests",
-            dependencies: ["Rego", "TestSupport", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "Rego", "TestSupport", .product(name: "Yams", package: "Yams"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore"]),
     ]

@@ -7,8 +7,6 @@ import TestSupport
 /// listed in `rego/known-failures.txt`; a new failure, or a listed case that now passes, fails the test, so the
 /// list only shrinks.
 @Suite struct ConformanceTests {
-    static let skipped: Set<String> = ["time/time caching"]
-
     static func knownFailures() throws -> Set<String> {
         let text = try String(contentsOf: Fixtures.url("rego/known-failures.txt"), encoding: .utf8)
         return Set(text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty })
@@ -19,7 +17,7 @@ import TestSupport
         var failures: [String: String] = [:]
         let environment = ProcessInfo.processInfo.environment
         let filter = environment["REGO_CONFORMANCE_FILTER"]
-        for testCase in cases where !skipped.contains(testCase.note) {
+        for testCase in cases {
             if let filter, !testCase.note.hasPrefix(filter) { continue }
             if environment["REGO_CONFORMANCE_TRACE"] != nil {
                 FileHandle.standardError.write(Data((testCase.note + "\n").utf8))
@@ -32,8 +30,8 @@ import TestSupport
     @Test func opaConformanceSuite() throws {
         let (total, failures) = try Self.run("rego/opa-conformance")
         let known = try Self.knownFailures()
-        let passed = total - failures.count - Self.skipped.count
-        print("OPA conformance: \(passed) of \(total) pass (\(failures.count) fail, \(Self.skipped.count) skipped)")
+        let passed = total - failures.count
+        print("OPA conformance: \(passed) of \(total) pass (\(failures.count) fail)")
         if let dump = ProcessInfo.processInfo.environment["REGO_CONFORMANCE_DUMP"] {
             let lines = failures.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)" }
             try lines.joined(separator: "\n").write(toFile: dump, atomically: true, encoding: .utf8)

@@ -2,7 +2,7 @@ import Crypto
 
 /// The hashing builtins: `crypto.md5`, `crypto.sha1`, `crypto.sha256`, `crypto.hmac.*`, and `io.jwt.decode`.
 enum CryptoBuiltins {
-    static let all: [Builtin] = digestBuiltins + hmacBuiltins + jwtBuiltins
+    static let all: [Builtin] = digestBuiltins + hmacBuiltins + jwtBuiltins + jwtVerifyBuiltins
 
     static let digestBuiltins: [Builtin] = [
         Builtin("crypto.md5", arity: 1) { args, _ in .string(hexDigest(Insecure.MD5.self, try args.string(0))) },

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `time.*` builtins. Times are nanoseconds since the Unix epoch; calendar functions take either such a number
 /// or `[ns, zone]` (and `time.format` also `[ns, zone, layout]`).
 enum TimeBuiltins {
@@ -14,6 +16,13 @@ enum TimeBuiltins {
         },
         Builtin("time.parse_duration_ns", arity: 1) { args, _ in
             .number(.int(try GoDuration.parse(try args.string(0))))
+        },
+        // OPA's `test.sleep(duration)`: pauses the query, which shows that `time.now_ns` is taken once per query.
+        // Capped at a second so that a policy cannot stall its caller.
+        Builtin("test.sleep", arity: 1) { args, _ in
+            let nanoseconds = min(max(try GoDuration.parse(try args.string(0)), 0), 1_000_000_000)
+            Thread.sleep(forTimeInterval: Double(nanoseconds) / 1e9)
+            return .null
         },
     ]
 

@@ -35,6 +35,7 @@ struct Resolver {
 
     /// Resolves a rule in place and records the number of slots its frame needs.
     mutating func resolve(rule: inout Rule) throws {
+        Resolver.moveTemplateArguments(of: &rule)
         scopes = [[:]]
         if let arguments = rule.arguments {
             for argument in arguments { declareAll(in: argument) }
@@ -55,6 +56,29 @@ struct Resolver {
         rule.body = try resolve(body: rule.body)
         rule.elses = try rule.elses.map { (try resolve($0.value), try resolve(body: $0.body)) }
         rule.slotCount = slotCount
+    }
+
+    /// A function parameter holding a template string (`f($"{x}-{y}")`) matches only once the body has bound the
+    /// template's variables: it becomes a plain parameter, compared with the template at the end of each body.
+    private static func moveTemplateArguments(of rule: inout Rule) {
+        guard let arguments = rule.arguments else { return }
+        for (position, argument) in arguments.enumerated() where containsTemplate(argument) {
+            let parameter = Term.variable("$_parameter\(position)")
+            let comparison = Expr(kind: .unify(parameter, argument), location: rule.location)
+            rule.arguments?[position] = parameter
+            rule.body.append(comparison)
+            rule.elses = rule.elses.map { ($0.value, $0.body + [comparison]) }
+        }
+    }
+
+    private static func containsTemplate(_ term: Term) -> Bool {
+        switch term {
+        case .template: return true
+        case .array(let elements), .set(let elements): return elements.contains(where: containsTemplate)
+        case .object(let pairs): return pairs.contains { containsTemplate($0.0) || containsTemplate($0.1) }
+        case .ref(let head, let path): return containsTemplate(head) || path.contains(where: containsTemplate)
+        default: return false
+        }
     }
 
     /// Resolves a query; every variable it names becomes a result binding.

@@ -3,7 +3,7 @@ extension Evaluator {
     /// operand with the result (`split(s, ".", parts)`).
     func evalCall(_ callee: Callee, _ args: [Term], _ location: Location, _ frame: Frame, _ k: (Value) throws -> Void) throws {
         var target = callee
-        var suspended: String?
+        var mocking = false
         if !functionOverrides.isEmpty {
             let key = Evaluator.overrideKey(callee)
             if let replacement = functionOverrides[key] {
@@ -13,7 +13,7 @@ extension Evaluator {
                     return
                 case .callee(let other):
                     target = other
-                    suspended = key
+                    mocking = true
                 }
             }
         }
@@ -21,7 +21,7 @@ extension Evaluator {
         case .builtin(let name):
             try callBuiltin(name, args, location, frame, k)
         case .function(let path):
-            try callFunction(path, args, location, frame, suspending: suspended, k)
+            try callFunction(path, args, location, frame, mocking: mocking, k)
         case .name(let name):
             throw RegoError(code: .internalError, message: "unresolved call \(name)", location: location)
         }
@@ -88,7 +88,7 @@ extension Evaluator {
     /// Calls a user function; `suspending` names a `with` replacement that does not apply inside the replacement
     /// itself, so a mock can call the function it replaces.
     private func callFunction(
-        _ path: [String], _ args: [Term], _ location: Location, _ frame: Frame, suspending: String? = nil,
+        _ path: [String], _ args: [Term], _ location: Location, _ frame: Frame, mocking: Bool = false,
         _ k: (Value) throws -> Void
     ) throws {
         let key = (["data"] + path).joined(separator: ".")
@@ -103,10 +103,11 @@ extension Evaluator {
             throw RegoError(code: .type, message: "function \(key) takes \(arity) arguments", location: location)
         }
         try evalTerms(inputs, frame) { values in
-            let saved = suspending.flatMap { functionOverrides[$0] }
-            if let suspending { functionOverrides[suspending] = nil }
+            // A mock runs with every mock lifted: it calls the real builtins, never another mock (nor itself).
+            let saved = functionOverrides
+            if mocking { functionOverrides = [:] }
             let computed = try functionValue(rules, values, location)
-            if let suspending { functionOverrides[suspending] = saved }
+            if mocking { functionOverrides = saved }
             guard let result = computed else { return }
             if let output {
                 try unifyValue(output, result, frame) { try k(.bool(true)) }

@@ -20,7 +20,8 @@ extension Evaluator {
                 let child = node.base.flatMap { $0[keyValue] ?? $0[.string(name)] }
                 let childPath = node.path + [name]
                 if child != nil || hasOverride(below: childPath) {
-                    try walk(patched(child ?? .emptyObject, at: childPath), path, index + 1, frame, k)
+                    try walk(patched(child ?? .emptyObject, at: childPath), path, index + 1, frame,
+                             baseDocument: true, k)
                 }
             }
         }
@@ -95,14 +96,20 @@ extension Evaluator {
             if document != nil, case .object(let base)? = node.base {
                 for entry in base.entries where object[entry.key] == nil { object[entry.key] = entry.value }
             }
+            let ruleLeafDepth = node.partialRules.lazy.filter { $0.kind == .singleValue }
+                .map { $0.head.count - Policy.constantKeys($0.head).count }.min()
             for (name, child) in node.children {
                 if let childValue = try documentValue(child) {
                     let existing = object[.string(name)]
-                    if document != nil, let existing, !Evaluator.canMerge(existing, childValue) {
+                    if document != nil, let existing,
+                       !Evaluator.canMerge(existing, childValue, leafDepth: ruleLeafDepth.map { $0 - 1 }) {
                         throw RegoError(code: .evalConflict, message: "object keys must be unique",
                                         location: child.completeRules.first?.location ?? child.partialRules.first?.location)
                     }
-                    object[.string(name)] = Evaluator.merge(existing, childValue)
+                    // Base data wins where a rule defines the same key: OPA reads base documents first.
+                    object[.string(name)] = document == nil
+                        ? existing.map { Evaluator.merge(childValue, $0) } ?? childValue
+                        : Evaluator.merge(existing, childValue)
                 }
             }
             document = .object(object)
@@ -124,13 +131,16 @@ extension Evaluator {
         }
     }
 
-    /// Whether two rule-built documents at one path combine without one overriding the other.
-    static func canMerge(_ existing: Value, _ addition: Value) -> Bool {
+    /// Whether two rule-built documents at one path combine without one overriding the other. `leafDepth` is how
+    /// far below this path the existing document holds a rule's own value, which another rule may not reach into.
+    static func canMerge(_ existing: Value, _ addition: Value, leafDepth: Int? = nil) -> Bool {
         switch (existing, addition) {
-        case (.object(let left), .object(let right)):
-            return right.entries.allSatisfy { entry in left[entry.key].map { canMerge($0, entry.value) } ?? true }
         case (.set, .set):
             return true
+        case (.object(let left), .object(let right)) where leafDepth.map({ $0 > 0 }) ?? true:
+            return right.entries.allSatisfy { entry in
+                left[entry.key].map { canMerge($0, entry.value, leafDepth: leafDepth.map { $0 - 1 }) } ?? true
+            }
         default:
             return existing == addition
         }
@@ -160,17 +170,12 @@ extension Evaluator {
         }
         if produced || rule.elses.isEmpty { return }
         for clause in rule.elses {
-            var clauseValue: Value?
-            _ = try hasSolution { found in
-                try evalBody(clause.body, 0, frame) {
-                    try evalTerm(clause.value, frame) { value in
-                        clauseValue = value
-                        try found()
-                    }
-                }
+            var clauseValues: [Value] = []
+            try evalBody(clause.body, 0, frame) {
+                try evalTerm(clause.value, frame) { clauseValues.append($0) }
             }
-            if let clauseValue {
-                try k(clauseValue)
+            if !clauseValues.isEmpty {
+                for value in clauseValues { try k(value) }
                 return
             }
         }

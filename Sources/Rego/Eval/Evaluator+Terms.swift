@@ -86,7 +86,7 @@ extension Evaluator {
         }
     }
 
-    /// A template string: each part's text, with `<undefined>` for a part without a value.
+    /// A template string: each hole (the set of its term's values) as text, `<undefined>` for a hole without a value.
     private func evalTemplate(_ parts: [Term], _ index: Int, _ text: String, _ frame: Frame, _ k: (Value) throws -> Void) throws {
         if index == parts.count {
             try k(.string(text))
@@ -96,13 +96,13 @@ extension Evaluator {
             try evalTemplate(parts, index + 1, text + literal, frame, k)
             return
         }
-        var values: [Value] = []
-        try evalTerm(parts[index], frame) { values.append($0) }
-        if values.count > 1 {
-            throw RegoError(code: .evalConflict, message: "template expression produced multiple outputs", location: nil)
+        try evalTerm(parts[index], frame) { holeValues in
+            guard case .set(let values) = holeValues, values.count <= 1 else {
+                throw RegoError(code: .evalConflict, message: "template expression produced multiple outputs", location: nil)
+            }
+            let piece = values.elements.first.map { $0.printText } ?? "<undefined>"
+            try evalTemplate(parts, index + 1, text + piece, frame, k)
         }
-        let piece = values.first.map { $0.printText } ?? "<undefined>"
-        try evalTemplate(parts, index + 1, text + piece, frame, k)
     }
 
     // MARK: references
@@ -120,34 +120,53 @@ extension Evaluator {
     }
 
     /// Follows `path[index...]` into a value, iterating where a key is an unbound variable or a pattern.
-    func walk(_ value: Value, _ path: [Term], _ index: Int, _ frame: Frame, _ k: (Value) throws -> Void) throws {
+    func walk(
+        _ value: Value, _ path: [Term], _ index: Int, _ frame: Frame, baseDocument: Bool = false,
+        _ k: (Value) throws -> Void
+    ) throws {
         if index == path.count {
             try k(value)
             return
         }
         let key = path[index]
         if case .value(let constant) = key {
-            if let child = value[constant] { try walk(child, path, index + 1, frame, k) }
+            if let child = Evaluator.child(of: value, at: constant, baseDocument) {
+                try walk(child, path, index + 1, frame, baseDocument: baseDocument, k)
+            }
             return
         }
         if case .local(let slot) = key {
             if let bound = frame.slots[slot] {
-                if let child = value[bound] { try walk(child, path, index + 1, frame, k) }
+                if let child = Evaluator.child(of: value, at: bound, baseDocument) {
+                    try walk(child, path, index + 1, frame, baseDocument: baseDocument, k)
+                }
             } else {
                 try iterate(value) { elementKey, element in
-                    try bind(slot, elementKey, frame) { try walk(element, path, index + 1, frame, k) }
+                    try bind(slot, elementKey, frame) { try walk(element, path, index + 1, frame, baseDocument: baseDocument, k) }
                 }
             }
             return
         }
         if isPattern(key, frame) {
             try iterate(value) { elementKey, element in
-                try unifyValue(key, elementKey, frame) { try walk(element, path, index + 1, frame, k) }
+                try unifyValue(key, elementKey, frame) {
+                    try walk(element, path, index + 1, frame, baseDocument: baseDocument, k)
+                }
             }
             return
         }
         try evalTerm(key, frame) { keyValue in
-            if let child = value[keyValue] { try walk(child, path, index + 1, frame, k) }
+            if let child = Evaluator.child(of: value, at: keyValue, baseDocument) {
+                try walk(child, path, index + 1, frame, baseDocument: baseDocument, k)
+            }
         }
+    }
+
+    /// The element at `key`. Base documents are JSON, so a number key in a `data` reference also finds the
+    /// object member named by its text (`data.nested[2]` reads `{"2": …}`), as OPA's storage paths do.
+    private static func child(of value: Value, at key: Value, _ baseDocument: Bool) -> Value? {
+        if let child = value[key] { return child }
+        guard baseDocument, case .number = key, case .object(let object) = value else { return nil }
+        return object[.string(key.jsonText)]
     }
 }

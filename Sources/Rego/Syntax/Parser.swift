@@ -203,11 +203,25 @@ struct Parser {
 
     private mutating func parseRuleBody() throws -> [Expr] {
         if current.isPunctuation("{") {
-            return try parseBlock()
+            // Usually a block; but `if {x: i | …}` is a one-expression body that starts with a comprehension.
+            let saved = self
+            do {
+                return try parseBlock()
+            } catch let blockError {
+                let afterBlock = self
+                self = saved
+                if let literal = try? parseSingleLiteral() { return [literal] }
+                self = afterBlock
+                throw blockError
+            }
         }
+        return [try parseSingleLiteral()]
+    }
+
+    private mutating func parseSingleLiteral() throws -> Expr {
         newlineEnds.append(true)
         defer { newlineEnds.removeLast() }
-        return [try parseLiteral()]
+        return try parseLiteral()
     }
 
     /// `{ expr; expr \n expr }`.
@@ -253,6 +267,18 @@ struct Parser {
         return term
     }
 
+    /// A template hole, `term [with … as …]`, as the set of its values: `{v | v = term with …}`, so that evaluation
+    /// can tell one value from none (`<undefined>`) and from several (a conflict), and `with` applies to the term only.
+    mutating func parseTemplateHole() throws -> Term {
+        let location = current.location
+        let term = try parseExpressionTerm()
+        let withs = try parseWiths()
+        guard atEnd else { throw error("unexpected \(describe(current))") }
+        wildcardCounter += 1
+        let value = Term.variable("$_\(wildcardCounter)")
+        return .setComprehension(value, [Expr(kind: .unify(value, term), withs: withs, location: location)])
+    }
+
     // MARK: expressions
 
     private mutating func parseLiteral() throws -> Expr {
@@ -283,6 +309,13 @@ struct Parser {
                 expr = Expr(kind: .term(first), location: location)
             }
         }
+        expr.withs = try parseWiths()
+        return expr
+    }
+
+    /// Any `with target as value` modifiers after an expression.
+    private mutating func parseWiths() throws -> [With] {
+        var withs: [With] = []
         while current.isIdentifier("with"), !startsRef(next) {
             advance()
             newlineEnds.append(false)
@@ -294,9 +327,9 @@ struct Parser {
             advance()
             let value = try parseExpressionTerm()
             newlineEnds.removeLast()
-            expr.withs.append(With(target: target, value: value))
+            withs.append(With(target: target, value: value))
         }
-        return expr
+        return withs
     }
 
     private mutating func parseSome(_ location: Location) throws -> Expr {
@@ -645,7 +678,7 @@ struct Parser {
                                        column: location.column)
                 inner.wildcardCounter = wildcardCounter + 1000
                 inner.newlineEnds = [false]
-                parts.append(try inner.parseWholeTerm())
+                parts.append(try inner.parseTemplateHole())
             }
         }
         return .template(parts)
