@@ -2,8 +2,8 @@ extension Policy {
     /// The same compiled rules over a different base document, without parsing or compiling again: how the agent
     /// policy's state (`data.pstate`) changes between requests.
     public func replacingData(with data: Value) -> Policy {
-        Policy(root: root.rebased(on: data), functions: functions, functionPaths: functionPaths, builtins: builtins,
-               baseData: data)
+        Policy(root: root.rebased(on: data), nodeCount: nodeCount, functions: functions, functionPaths: functionPaths,
+               builtins: builtins, baseData: data)
     }
 
     /// The base document.
@@ -16,6 +16,6 @@ extension RuleNode {
         var children: [String: RuleNode] = [:]
         for (key, child) in self.children { children[key] = child.rebased(on: base?[.string(key)]) }
         return RuleNode(path: path, completeRules: completeRules, partialRules: partialRules, base: base,
-                        children: children)
+                        children: children, index: index)
     }
 }

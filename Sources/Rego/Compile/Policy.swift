@@ -2,6 +2,8 @@
 /// concurrently, with different inputs.
 public struct Policy: Sendable {
     let root: RuleNode
+    /// How many nodes the rule tree has.
+    let nodeCount: Int
     /// User functions by path under `data`, joined by `.`.
     let functions: [String: [Rule]]
     let functionPaths: Set<String>
@@ -27,9 +29,10 @@ public struct Policy: Sendable {
         try self.init(parsed: parsed, data: data, builtins: builtins)
     }
 
-    init(root: RuleNode, functions: [String: [Rule]], functionPaths: Set<String>, builtins: BuiltinRegistry,
-         baseData: Value) {
+    init(root: RuleNode, nodeCount: Int, functions: [String: [Rule]], functionPaths: Set<String>,
+         builtins: BuiltinRegistry, baseData: Value) {
         self.root = root
+        self.nodeCount = nodeCount
         self.functions = functions
         self.functionPaths = functionPaths
         self.builtins = builtins
@@ -97,7 +100,9 @@ public struct Policy: Sendable {
                 }
             }
         }
-        self.root = rootBuilder.freeze(path: [], base: data)
+        var nodeCount = 0
+        self.root = rootBuilder.freeze(path: [], base: data, nextIndex: &nodeCount)
+        self.nodeCount = nodeCount
         self.functions = functions
         self.functionPaths = functionPaths
         self.builtins = builtins

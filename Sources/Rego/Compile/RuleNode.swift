@@ -10,8 +10,12 @@ final class RuleNode: Sendable {
     /// The base document at this path, if any.
     let base: Value?
     let children: [String: RuleNode]
+    /// This node's position in its tree, which indexes the evaluator's per-query document cache.
+    let index: Int
 
-    init(path: [String], completeRules: [Rule], partialRules: [Rule], base: Value?, children: [String: RuleNode]) {
+    init(path: [String], completeRules: [Rule], partialRules: [Rule], base: Value?, children: [String: RuleNode],
+         index: Int) {
+        self.index = index
         self.path = path
         self.completeRules = completeRules
         self.partialRules = partialRules
@@ -36,14 +40,17 @@ final class RuleNodeBuilder {
         return created
     }
 
-    func freeze(path: [String], base: Value?) -> RuleNode {
+    /// The immutable tree, its nodes numbered from `nextIndex` on.
+    func freeze(path: [String], base: Value?, nextIndex: inout Int) -> RuleNode {
+        let index = nextIndex
+        nextIndex += 1
         var frozen: [String: RuleNode] = [:]
         var baseObject: ObjectValue?
         if case .object(let object)? = base { baseObject = object }
         for (key, child) in children {
-            frozen[key] = child.freeze(path: path + [key], base: baseObject?[key])
+            frozen[key] = child.freeze(path: path + [key], base: baseObject?[key], nextIndex: &nextIndex)
         }
         return RuleNode(path: path, completeRules: completeRules, partialRules: partialRules, base: base,
-                        children: frozen)
+                        children: frozen, index: index)
     }
 }

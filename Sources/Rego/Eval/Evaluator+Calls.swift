@@ -140,20 +140,22 @@ extension Evaluator {
                 defaultRule = rule
                 continue
             }
-            let frame = Frame(count: rule.slotCount)
-            try bindArguments(rule.arguments ?? [], values, 0, frame) {
-                try evalRuleValues(rule, frame) { value in
-                    if let existing = result, existing != value {
-                        throw RegoError(code: .evalConflict, message: conflict, location: location ?? rule.location)
+            try withFrame(rule.slotCount) { frame in
+                try bindArguments(rule.arguments ?? [], values, 0, frame) {
+                    try evalRuleValues(rule, frame) { value in
+                        if let existing = result, existing != value {
+                            throw RegoError(code: .evalConflict, message: conflict, location: location ?? rule.location)
+                        }
+                        result = value
                     }
-                    result = value
                 }
             }
         }
         if result == nil, let defaultRule {
-            let frame = Frame(count: defaultRule.slotCount)
-            try bindArguments(defaultRule.arguments ?? [], values, 0, frame) {
-                try evalTerm(defaultRule.value, frame) { result = $0 }
+            try withFrame(defaultRule.slotCount) { frame in
+                try bindArguments(defaultRule.arguments ?? [], values, 0, frame) {
+                    try evalTerm(defaultRule.value, frame) { result = $0 }
+                }
             }
         }
         return result

@@ -64,14 +64,14 @@ extension Evaluator {
     /// The whole document at a node: its rules' value, or its base document merged with its children's documents.
     func documentValue(_ node: RuleNode) throws -> Value? {
         if let replaced = override(at: node.path) { return replaced }
-        let id = ObjectIdentifier(node)
+        let id = node.index
         if let cached = cache[id] { return cached }
-        guard !inProgress.contains(id) else {
+        guard !inProgress[id] else {
             throw RegoError(code: .recursion, message: "rule data.\(node.path.joined(separator: ".")) is recursive",
                             location: node.completeRules.first?.location ?? node.partialRules.first?.location)
         }
-        inProgress.insert(id)
-        defer { inProgress.remove(id) }
+        inProgress[id] = true
+        defer { inProgress[id] = false }
         let value = try computeDocument(node)
         cache[id] = value
         return value
@@ -185,14 +185,15 @@ extension Evaluator {
     private func partialRulesValue(_ rules: [Rule]) throws -> Value? {
         var document: Value?
         for rule in rules {
-            let frame = Frame(count: rule.slotCount)
             let constantLength = Policy.constantKeys(rule.head).count
             let suffix = Array(rule.head[constantLength...])
-            try evalBody(rule.body, 0, frame) {
-                try evalTerms(suffix, frame) { keys in
-                    try evalTerm(rule.value, frame) { value in
-                        document = try insert(value, at: keys[...], into: document, multiValue: rule.kind == .multiValue,
-                                              location: rule.location)
+            try withFrame(rule.slotCount) { frame in
+                try evalBody(rule.body, 0, frame) {
+                    try evalTerms(suffix, frame) { keys in
+                        try evalTerm(rule.value, frame) { value in
+                            document = try insert(value, at: keys[...], into: document,
+                                                  multiValue: rule.kind == .multiValue, location: rule.location)
+                        }
                     }
                 }
             }

@@ -20,7 +20,9 @@ extension Evaluator {
         case .set(let elements):
             try evalTerms(elements, frame) { try k(.set(SetValue($0))) }
         case .object(let entries):
-            try evalTerms(entries.flatMap { [$0.0, $0.1] }, frame) { values in
+            var values: [Value] = []
+            values.reserveCapacity(entries.count * 2)
+            try evalEntries(entries, 0, &values, frame) { values in
                 var object = ObjectValue()
                 var index = 0
                 while index + 1 < values.count {
@@ -64,6 +66,24 @@ extension Evaluator {
         var values: [Value] = []
         values.reserveCapacity(terms.count)
         try evalTermsFrom(terms, 0, &values, frame, k)
+    }
+
+    /// Every combination of an object literal's keys and values, appended in turn to `values`.
+    private func evalEntries(
+        _ entries: [(Term, Term)], _ index: Int, _ values: inout [Value], _ frame: Frame, _ k: ([Value]) throws -> Void
+    ) throws {
+        if index == entries.count {
+            try k(values)
+            return
+        }
+        try evalTerm(entries[index].0, frame) { key in
+            try evalTerm(entries[index].1, frame) { value in
+                values.append(key)
+                values.append(value)
+                defer { values.removeLast(2) }
+                try evalEntries(entries, index + 1, &values, frame, k)
+            }
+        }
     }
 
     private func evalTermsFrom(

@@ -3,7 +3,7 @@ extension Evaluator {
     func applyWiths(_ withs: [With], _ index: Int, _ frame: Frame, _ k: () throws -> Void) throws {
         if index == withs.count {
             let savedCache = cache
-            cache = [:]
+            cache = Array(repeating: nil, count: policy.nodeCount)
             defer { cache = savedCache }
             try k()
             return

@@ -8,21 +8,24 @@ final class Evaluator {
     let context: BuiltinContext
     let strictBuiltinErrors: Bool
 
-    /// Rule documents computed so far, by node.
-    var cache: [ObjectIdentifier: Value?] = [:]
-    var inProgress: Set<ObjectIdentifier> = []
+    /// Rule documents computed so far, by node index (`.some(nil)`: computed, undefined).
+    var cache: [Value??]
+    /// Nodes whose document is being computed, by node index: reaching one again is recursion.
+    var inProgress: [Bool]
     /// `with data.… as v` replacements, innermost last.
     var dataOverrides: [(path: [String], value: Value)] = []
     /// `with f as g` replacements, by builtin name or `data.…` function path.
     var functionOverrides: [String: FunctionReplacement] = [:]
     var callDepth = 0
+    /// Frames free for the next rule evaluation.
+    var framePool: [Frame] = []
 
     /// What `with` changes, saved and restored around the modified expression.
     struct State {
         var input: Value?
         var dataOverrides: [(path: [String], value: Value)]
         var functionOverrides: [String: FunctionReplacement]
-        var cache: [ObjectIdentifier: Value?]
+        var cache: [Value??]
     }
 
     var state: State {
@@ -45,6 +48,8 @@ final class Evaluator {
         self.input = input
         self.context = context
         self.strictBuiltinErrors = strictBuiltinErrors
+        cache = Array(repeating: nil, count: policy.nodeCount)
+        inProgress = Array(repeating: false, count: policy.nodeCount)
     }
 
     // MARK: bodies and expressions

@@ -61,6 +61,9 @@ struct With: Sendable {
 }
 
 /// One rule: complete, partial (set or object via ref head), function or default.
+///
+/// The evaluator copies rules into closures at every step, so the fields live in one copy-on-write box: a copy costs
+/// one reference count, not one per field.
 struct Rule: Sendable {
     enum Kind: Sendable {
         /// `p := v`, `p.q[k] := v`, `f(x) := v`: one value per (key) path.
@@ -69,20 +72,91 @@ struct Rule: Sendable {
         case multiValue
     }
 
-    var location: Location
+    /// The fields. Mutated only through `Rule`'s setters, which copy a shared box first, so sharing is safe.
+    private final class Storage: @unchecked Sendable {
+        var location: Location
+        var head: [Term]
+        var kind: Kind
+        var arguments: [Term]?
+        var value: Term
+        var body: [Expr]
+        var isDefault: Bool
+        var elses: [(value: Term, body: [Expr])]
+        var slotCount: Int
+
+        init(location: Location, head: [Term], kind: Kind, arguments: [Term]?, value: Term, body: [Expr],
+             isDefault: Bool, elses: [(value: Term, body: [Expr])], slotCount: Int) {
+            self.location = location
+            self.head = head
+            self.kind = kind
+            self.arguments = arguments
+            self.value = value
+            self.body = body
+            self.isDefault = isDefault
+            self.elses = elses
+            self.slotCount = slotCount
+        }
+
+        func copy() -> Storage {
+            Storage(location: location, head: head, kind: kind, arguments: arguments, value: value, body: body,
+                    isDefault: isDefault, elses: elses, slotCount: slotCount)
+        }
+    }
+
+    private var storage: Storage
+
+    init(location: Location, head: [Term], kind: Kind, arguments: [Term]?, value: Term, body: [Expr],
+         isDefault: Bool, elses: [(value: Term, body: [Expr])], slotCount: Int = 0) {
+        storage = Storage(location: location, head: head, kind: kind, arguments: arguments, value: value, body: body,
+                          isDefault: isDefault, elses: elses, slotCount: slotCount)
+    }
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    var location: Location {
+        get { storage.location }
+        set { unique().location = newValue }
+    }
     /// The head reference after the package: the first element a name, the rest constant strings or key terms.
-    var head: [Term]
-    var kind: Kind
+    var head: [Term] {
+        get { storage.head }
+        set { unique().head = newValue }
+    }
+    var kind: Kind {
+        get { storage.kind }
+        set { unique().kind = newValue }
+    }
     /// Function parameters, when the rule is a function.
-    var arguments: [Term]?
+    var arguments: [Term]? {
+        get { storage.arguments }
+        set { unique().arguments = newValue }
+    }
     /// The value (single-value) or member (multi-value); `true` when the source omits it.
-    var value: Term
-    var body: [Expr]
-    var isDefault: Bool
+    var value: Term {
+        get { storage.value }
+        set { unique().value = newValue }
+    }
+    var body: [Expr] {
+        get { storage.body }
+        set { unique().body = newValue }
+    }
+    var isDefault: Bool {
+        get { storage.isDefault }
+        set { unique().isDefault = newValue }
+    }
     /// `else` clauses, in order.
-    var elses: [(value: Term, body: [Expr])]
+    var elses: [(value: Term, body: [Expr])] {
+        get { storage.elses }
+        set { unique().elses = newValue }
+    }
     /// Frame slots the rule needs, after compilation.
-    var slotCount = 0
+    var slotCount: Int {
+        get { storage.slotCount }
+        set { unique().slotCount = newValue }
+    }
 }
 
 /// `import data.x.y as z`.
