@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "HermeticCore",
                 "SEVSNP",
+                "TDX",
                 "Attestation",
                 "Rego",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -78,8 +78,8 @@ public struct TDXError: ClassifiedError, Equatable {
 
     public var description: String { tee + ": " + message }
 
-    /// The same error, printed with the prefix of `tee`.
-    func reported(as tee: String) -> TDXError { TDXError(code, message, tee: tee) }
+    /// The same error, printed with the prefix of `tee` (`tdx` or `sgx`).
+    public func reported(as tee: String) -> TDXError { TDXError(code, message, tee: tee) }
 
     public static func == (lhs: TDXError, rhs: TDXError) -> Bool { lhs.code == rhs.code }
 }
