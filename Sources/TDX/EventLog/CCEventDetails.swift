@@ -1,3 +1,4 @@
+import Foundation
 import HermeticCore
 
 /// The `details` Trustee's event log parser reads out of an event's data, for the event types whose data is text
@@ -15,7 +16,9 @@ enum CCEventDetails {
         case 0x8000_000A, 0x8000_000B:
             guard let length = data.first.map(Int.init), length >= 1, data.count >= length else { return .object([:]) }
             return string(String(decoding: data[1..<length], as: UTF8.self))
-        case 0x1, 0x5, 0xA, 0xD, 0x8000_0007:
+        case 0xA:
+            return string(configurationText(data) ?? "")
+        case 0x1, 0x5, 0xD, 0x8000_0007:
             return string(text(data) ?? "")
         case 0x8000_0001, 0x8000_0002, 0x8000_000C, 0x8000_00E0:
             return variable(data) ?? .object([:])
@@ -28,12 +31,23 @@ enum CCEventDetails {
 
     private static func string(_ text: String) -> JSONValue { .object(["string": .string(text)]) }
 
-    /// The bytes as UTF-8 without trailing NULs, or `nil` when they are not UTF-8 or hold a NUL inside.
+    /// The text up to the first NUL, or `nil` when it is not UTF-8.
     private static func text(_ bytes: [UInt8]) -> String? {
-        var trimmed = bytes[...]
-        while trimmed.last == 0 { trimmed = trimmed.dropLast() }
-        guard !trimmed.contains(0) else { return nil }
-        return String(validating: trimmed, as: UTF8.self)
+        String(validating: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// Platform configuration flags: the text when the whole data is UTF-8; td-shim's `td_payload_info` (a 16-byte
+    /// descriptor, a u32 length, the command line) reads as the descriptor and the command line.
+    private static func configurationText(_ bytes: [UInt8]) -> String? {
+        guard String(validating: bytes, as: UTF8.self) != nil, let first = text(bytes) else { return nil }
+        let payloadInfo = "td_payload_info"
+        if first == payloadInfo, bytes.count >= 20 {
+            var cursor = ByteCursor(bytes, from: 16)
+            if let length = try? cursor.u32("length"), let line = try? cursor.take(Int(length), "command line") {
+                return payloadInfo + " " + String(decoding: line.prefix { $0 != 0 }, as: UTF8.self)
+            }
+        }
+        return first
     }
 
     /// `UEFI_VARIABLE_DATA`: GUID (16) ‖ name length u64 ‖ data length u64 ‖ UTF-16LE name ‖ data.
@@ -68,7 +82,8 @@ enum CCEventDetails {
         let fields = text.split(separator: " ", maxSplits: 2).map(String.init)
         var details: [String: JSONValue] = ["unicode_name": .string("AAEL"), "string": .string(text)]
         if fields.count == 3 {
-            details["data"] = .object(["domain": .string(fields[0]), "operation": .string(fields[1]), "content": .string(fields[2])])
+            let content = (try? JSONDecoder().decode(JSONValue.self, from: Data(fields[2].utf8))) ?? .string(fields[2])
+            details["data"] = .object(["domain": .string(fields[0]), "operation": .string(fields[1]), "content": content])
         }
         return .object(details)
     }
