@@ -67,6 +67,8 @@ public struct TDXError: ClassifiedError, Equatable {
         self.tee = tee
     }
 
+    /// Malformed input and unsupported formats are `.malformed`, missing collateral `.collateralUnavailable`,
+    /// every failed check `.rejected`.
     public var kind: FailureKind {
         switch code {
         case .malformedQuote, .malformedEvidence, .malformedCollateral, .malformedPolicy, .malformedEventLog, .unsupported:
@@ -76,10 +78,12 @@ public struct TDXError: ClassifiedError, Equatable {
         }
     }
 
+    /// The message with its `tdx:` or `sgx:` prefix.
     public var description: String { tee + ": " + message }
 
     /// The same error, printed with the prefix of `tee` (`tdx` or `sgx`).
     public func reported(as tee: String) -> TDXError { TDXError(code, message, tee: tee) }
 
+    /// Errors are equal when their codes are.
     public static func == (lhs: TDXError, rhs: TDXError) -> Bool { lhs.code == rhs.code }
 }

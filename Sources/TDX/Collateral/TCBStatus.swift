@@ -1,11 +1,18 @@
 /// A TCB status as Intel's TCB info and QE identity name it, and as the verification result reports it.
 public enum TCBStatus: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The TCB is at the latest level.
     case upToDate = "UpToDate"
+    /// The TCB is current, but software mitigations for the listed advisories are needed.
     case swHardeningNeeded = "SWHardeningNeeded"
+    /// The TCB is current, but the platform configuration (e.g. hyperthreading) needs to change.
     case configurationNeeded = "ConfigurationNeeded"
+    /// Both of the above.
     case configurationAndSWHardeningNeeded = "ConfigurationAndSWHardeningNeeded"
+    /// The TCB is below the latest level: a firmware or microcode update is due.
     case outOfDate = "OutOfDate"
+    /// Out of date, and the configuration needs to change.
     case outOfDateConfigurationNeeded = "OutOfDateConfigurationNeeded"
+    /// The TCB level is revoked.
     case revoked = "Revoked"
 
     /// The platform status after folding in the status of a component checked after it (the TDX module, then
