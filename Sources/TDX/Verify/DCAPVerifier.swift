@@ -193,8 +193,8 @@ public final class DCAPVerifier: Sendable {
         guard let (chosen, signer) = signed.max(by: {
             ($0.0.document[keyPath: number], $0.0.document[keyPath: issue]) < ($1.0.document[keyPath: number], $1.0.document[keyPath: issue])
         }) else {
-            let signer = current[0].signers[0]
-            throw TDXError(.collateralExpired, "TCB signing certificate of the \(what) is valid \(Timestamp.text(signer.notBefore)) to \(Timestamp.text(signer.notAfter)), not at \(Timestamp.text(time))")
+            let window = current.first?.signers.first.map { " is valid \(Timestamp.text($0.notBefore)) to \(Timestamp.text($0.notAfter)), not" } ?? " is not valid"
+            throw TDXError(.collateralExpired, "TCB signing certificate of the \(what)\(window) at \(Timestamp.text(time))")
         }
         window.include(issued: chosen.document[keyPath: issue], expires: chosen.document[keyPath: next])
         window.include(signer)
