@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "HermeticCore", targets: ["HermeticCore"]),
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SEVSNP", targets: ["SEVSNP"]),
+        .library(name: "TDX", targets: ["TDX"]),
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
         .library(name: "Rego", targets: ["Rego"]),
@@ -43,8 +44,18 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TDX",
+            dependencies: [
+                "HermeticCore",
+                "PKI",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "Attestation",
-            dependencies: ["HermeticCore", "SEVSNP"]
+            dependencies: ["HermeticCore", "SEVSNP", "TDX"]
         ),
         .target(
             name: "Rego",
@@ -73,6 +84,7 @@ let package = Package(
             dependencies: [
                 "HermeticCore",
                 "SEVSNP",
+                "TDX",
                 "Attestation",
                 "Rego",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -84,6 +96,7 @@ let package = Package(
             name: "SEVSNPTests",
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
+        .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport"]),
         .testTarget(
             name: "RegoTests",

@@ -23,6 +23,20 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "TDXVerification",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TDX", package: "hermetic"),
+            ],
+            path: "Benchmarks/TDXVerification",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "TDXTiming",
+            dependencies: [.product(name: "TDX", package: "hermetic")],
+            path: "Sources/TDXTiming"
+        ),
+        .executableTarget(
             name: "RegoEvaluation",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -1,5 +1,6 @@
 import HermeticCore
 import SEVSNP
+import TDX
 
 /// The text `hermetic verify` prints.
 enum VerdictOutput {
@@ -24,7 +25,7 @@ enum VerdictOutput {
         case .malformed: verdict = "error"
         case .collateralUnavailable: verdict = "undecided"
         }
-        let check = (error as? SNPError)?.code.rawValue ?? "input"
+        let check = (error as? SNPError)?.code.rawValue ?? (error as? TDXError)?.code.rawValue ?? "input"
         let object: JSONValue = .object([
             "verdict": .string(verdict),
             "tee": .string(tee.rawValue),

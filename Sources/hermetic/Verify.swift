@@ -15,13 +15,13 @@ struct Verify: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The TEE: snp, or sample (development only).")
+    @Option(help: "The TEE: snp, tdx, sgx, or sample (development only).")
     var tee: String
 
     @Option(help: "The evidence file (binary, hex, or Trustee's evidence JSON).")
     var evidence: String
 
-    @Option(help: "Collateral file or directory; repeatable.")
+    @Option(help: "Collateral file or directory; repeatable. tdx/sgx: Intel PCS responses or dcap-qvl collateral JSON.")
     var collateral: [String] = []
 
     @Option(help: "Verification time (RFC 3339, e.g. 2025-06-01T00:00:00Z); default: now.")
@@ -32,6 +32,12 @@ struct Verify: AsyncParsableCommand {
 
     @Option(name: .customLong("expect-host-data"), help: "Hex HOST_DATA (init-data digest) the evidence must carry.")
     var expectHostData: String?
+
+    @Option(name: .customLong("expect-mrconfigid"), help: "Hex MRCONFIGID (tdx) or CONFIGID (sgx) init-data digest the quote must carry (zero-padded).")
+    var expectMRConfigID: String?
+
+    @Option(help: "tdx/sgx: a root certificate replacing the bundled Intel SGX Root CA.")
+    var root: String?
 
     @Option(help: "Validation policy file (YAML or JSON).")
     var policy: String?
@@ -48,7 +54,10 @@ struct Verify: AsyncParsableCommand {
         }
         let time = try parseTime()
         let reportData = try expectation(expectReportData, option: "--expect-report-data")
-        let hostData = try expectation(expectHostData, option: "--expect-host-data")
+        if expectHostData != nil, expectMRConfigID != nil {
+            throw ValidationError("--expect-host-data and --expect-mrconfigid both give the init-data digest; pass one")
+        }
+        let hostData = try expectation(expectHostData ?? expectMRConfigID, option: expectHostData != nil ? "--expect-host-data" : "--expect-mrconfigid")
         do {
             guard let bytes = FileManager.default.contents(atPath: evidence) else {
                 throw InputError(description: "cannot read evidence file \(evidence)")
@@ -71,8 +80,10 @@ struct Verify: AsyncParsableCommand {
 
     private func makeRegistry(for tee: TEE) throws -> VerifierRegistry {
         var registry = VerifierRegistry(allowSample: allowSample)
-        if tee == .snp {
-            registry.register(try SNPAttestationVerifier(collateralPaths: collateral, policyPath: policy))
+        switch tee {
+        case .snp: registry.register(try SNPAttestationVerifier(collateralPaths: collateral, policyPath: policy))
+        case .tdx, .sgx: registry.register(try DCAPAttestationVerifier(tee: tee, collateralPaths: collateral, rootPath: root, policyPath: policy))
+        default: break
         }
         return registry
     }

@@ -48,3 +48,26 @@ struct VerifierRegistryTests {
         #expect(throws: VerifierRegistry.Refusal.self) { try registry.verifier(for: .tdx) }
     }
 }
+
+@Suite("DCAP verifiers in the registry")
+struct DCAPRegistryTests {
+    @Test("tdx and sgx verifiers register under their TEEs and verify Trustee's evidence JSON")
+    func registered() async throws {
+        let directory = Fixtures.url("tdx/_collateral-tinfoil-2026").path
+        var registry = VerifierRegistry()
+        registry.register(try DCAPAttestationVerifier(tee: .tdx, collateralPaths: [directory], policyPath: nil))
+        registry.register(try DCAPAttestationVerifier(tee: .sgx, collateralPaths: [directory], policyPath: nil))
+        let quote = try Fixtures.bytes("tdx/gotdxguest-quote-v5/quote_v5_sample.dat")
+        let evidence = Array("{\"quote\": \"\(Base64.encode(quote))\", \"cc_eventlog\": null}".utf8)
+        let claims = try await registry.verifier(for: .tdx).evaluate(
+            evidence: evidence, expectedReportData: .notProvided, expectedInitDataDigest: .value([UInt8](repeating: 0, count: 48)),
+            at: Fixtures.time("2026-02-04T03:00:00Z")
+        )
+        #expect(claims.first?.values["tcb_status"] == .string("UpToDate"))
+        #expect(claims.first?.deviceClass == .cpu)
+        await #expect(throws: (any Error).self) {
+            try await registry.verifier(for: .sgx).evaluate(evidence: evidence, expectedReportData: .notProvided, expectedInitDataDigest: .notProvided,
+                                                            at: Fixtures.time("2026-02-04T03:00:00Z"))
+        }
+    }
+}

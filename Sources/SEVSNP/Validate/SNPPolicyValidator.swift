@@ -1,17 +1,5 @@
 import HermeticCore
 
-/// One field of a report that a policy does not accept: the field, the value seen and the value allowed.
-public struct PolicyViolation: Sendable, Hashable, CustomStringConvertible {
-    /// The field, by its claim name.
-    public let field: String
-    /// The value in the report.
-    public let seen: String
-    /// What the policy allows.
-    public let allowed: String
-
-    public var description: String { "\(field) is \(seen), allowed \(allowed)" }
-}
-
 extension SNPPolicy {
     /// Every field of `report` this policy does not accept (empty when the report complies).
     ///
