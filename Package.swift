@@ -12,12 +12,20 @@ let package = Package(
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
         .library(name: "Rego", targets: ["Rego"]),
+        .library(name: "JOSE", targets: ["JOSE"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "KeyBroker", targets: ["KeyBroker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -44,7 +52,36 @@ let package = Package(
         ),
         .target(
             name: "Attestation",
-            dependencies: ["HermeticCore", "SEVSNP"]
+            dependencies: [
+                "HermeticCore", "SEVSNP", "Rego",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "JOSE",
+            dependencies: [
+                "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "KeyBroker",
+            dependencies: [
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .target(
             name: "Rego",
@@ -59,6 +96,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "HermeticCore",
+                "KeyBroker",
                 "PKI",
                 "SEVSNP",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -76,17 +114,24 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HermeticCoreTests", dependencies: ["HermeticCore"]),
+        .testTarget(name: "HermeticCoreTests", dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(
             name: "SEVSNPTests",
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
-        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport"]),
+        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "HermeticCore"]),
+        .testTarget(
+            name: "KeyBrokerTests",
+            dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "RegoTests",
             dependencies: ["Rego", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
+        .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
         .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore"]),
     ]
 )
