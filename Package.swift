@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "KeyBroker", targets: ["KeyBroker"]),
+        .library(name: "HermeticServer", targets: ["HermeticServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -84,6 +85,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "HermeticServer",
+            dependencies: [
+                "KeyBroker", "Attestation", "Storage", "HermeticCore", "SEVSNP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
             name: "Rego",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -107,7 +117,9 @@ let package = Package(
         .executableTarget(
             name: "hermetic",
             dependencies: [
-                "HermeticCore",
+                "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "JOSE", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 "SEVSNP",
                 "Attestation",
                 "Rego",
@@ -132,6 +144,11 @@ let package = Package(
             dependencies: ["Rego", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
-        .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore"]),
+        .testTarget(
+            name: "HermeticServerTests",
+            dependencies: ["HermeticServer", "KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore", "Storage"]),
     ]
 )

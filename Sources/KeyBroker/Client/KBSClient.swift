@@ -25,6 +25,13 @@ public struct KBSClient: Sendable {
         public var token: String
         /// The nonce that was bound.
         public var nonce: String
+
+        /// Wraps a session id and token obtained elsewhere (a token handed over by an attestation agent).
+        public init(sessionID: String, token: String, nonce: String) {
+            self.sessionID = sessionID
+            self.token = token
+            self.nonce = nonce
+        }
     }
 
     // MARK: Guest
