@@ -41,9 +41,10 @@ public final class SQLiteStore: BrokerStore, Sendable {
         return migrator
     }
 
-    private func run<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+    /// Runs `body` in a write transaction (or a read when `readOnly`), naming `what` in any database error.
+    private func run<T: Sendable>(_ what: String, readOnly: Bool = false, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
-            return try await pool.write(body)
+            return readOnly ? try await pool.read(body) : try await pool.write(body)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -52,13 +53,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
     }
 
     private func read<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError(.unavailable, "\(what): \(error)")
-        }
+        try await run(what, readOnly: true, body)
     }
 
     // MARK: Resources

@@ -35,15 +35,10 @@ struct QuickstartCommand: AsyncParsableCommand {
         )
         var logger = Logger(label: "hermetic.quickstart")
         logger.logLevel = .warning
-        let server = BrokerServer(broker: broker, host: "127.0.0.1", port: 0, logger: logger)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let serving = Task { try await server.run { continuation.yield($0) } }
-        defer { serving.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ValidationError("the broker did not start") }
-        let url = "http://127.0.0.1:\(port)"
-        say("   listening on \(url)")
-        let client = KBSClient(transport: URLSessionTransport(baseURL: URL(string: url) ?? URL(fileURLWithPath: "/")))
+        let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: 0, logger: logger).start()
+        defer { server.stop() }
+        say("   listening on \(server.url)")
+        let client = KBSClient(transport: URLSessionTransport(baseURL: server.url))
         let admin = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
 
         say("2. Admin (Bearer JWT): store the secret default/quickstart/secret, reference values, and a resource policy that releases to affirming guests.")

@@ -33,22 +33,9 @@ func withServer(maxBody: Int = 2 * 1024 * 1024, _ body: (KeyBroker, URL, String)
     )
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    let server = BrokerServer(broker: broker, host: "127.0.0.1", port: 0, logger: logger)
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let task = Task { try await server.run { continuation.yield($0) } }
-    var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next(), let url = URL(string: "http://127.0.0.1:\(port)") else {
-        task.cancel()
-        Issue.record("the server did not start")
-        return
-    }
-    do {
-        try await body(broker, url, try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation))
-    } catch {
-        task.cancel()
-        throw error
-    }
-    task.cancel()
+    let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: 0, logger: logger).start()
+    defer { server.stop() }
+    try await body(broker, server.url, try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation))
 }
 
 func raw(_ url: URL, _ method: String, _ path: String, body: [UInt8] = [], headers: [String: String] = [:]) async throws -> (Int, String) {

@@ -34,6 +34,12 @@ struct NegativeTests {
         }
     }
 
+    /// Runs auth for the sample TEE and returns the session id from the cookie.
+    func openSession(_ harness: Harness) async -> String {
+        let auth = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample"}"#.utf8)))
+        return auth.headers.first { $0.0 == "Set-Cookie" }.flatMap { KBSClient.sessionID(fromSetCookie: $0.1) } ?? ""
+    }
+
     func clientError(_ body: () async throws -> Void) async -> KBSClientError? {
         do { try await body() } catch let error as KBSClientError { return error } catch { Issue.record("unexpected \(error)") }
         return nil
@@ -63,8 +69,7 @@ struct NegativeTests {
         let replay = await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(first.sessionID)"], body: Array(body.serialized().utf8)))
         expectError(replay, status: 401, variant: "AttestationError", detail: "already been used")
         // The same evidence in a fresh session: the echoed nonce is not this session's.
-        let auth = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample"}"#.utf8)))
-        let cookie = auth.headers.first { $0.0 == "Set-Cookie" }.flatMap { KBSClient.sessionID(fromSetCookie: $0.1) } ?? ""
+        let cookie = await openSession(harness)
         let stale = await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(cookie)"], body: Array(body.serialized().utf8)))
         expectError(stale, status: 401, variant: "AttestationError", detail: "nonce does not match")
     }
@@ -89,8 +94,7 @@ struct NegativeTests {
         let expired = await clientError { _ = try await harness.client().resource("default/key/1", attested: attested, key: key, bearer: true) }
         #expect(expired?.status == 401 && expired?.variant == "TokenVerifierError" && expired?.detail.contains("expired") == true)
         // A session that expires before attest.
-        let auth = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample"}"#.utf8)))
-        let id = auth.headers.first { $0.0 == "Set-Cookie" }.flatMap { KBSClient.sessionID(fromSetCookie: $0.1) } ?? ""
+        let id = await openSession(harness)
         harness.clock.advance(61)
         expectError(await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(id)"], body: Array("{}".utf8))),
                     status: 401, variant: "AttestationError", detail: "expired")
@@ -178,8 +182,7 @@ struct NegativeTests {
         let harness = try await Harness.make(configuration: configuration)
         expectError(await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: [UInt8](repeating: 0x20, count: 2048))),
                     status: 413, variant: "HTTPFailed", detail: "exceeds the limit")
-        let auth = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample"}"#.utf8)))
-        let cookie = auth.headers.first { $0.0 == "Set-Cookie" }.flatMap { KBSClient.sessionID(fromSetCookie: $0.1) } ?? ""
+        let cookie = await openSession(harness)
         let admin = ["Authorization": "Bearer \(harness.adminToken)", "Cookie": "kbs-session-id=\(cookie)"]
         for path in ["auth", "attest", "attestation-policy", "resource-policy", "reference-value"] {
             for body in ["{", "", "[1,2]", "\"x\"", "{\"version\":1}"] {
@@ -191,8 +194,7 @@ struct NegativeTests {
         }
         // A tee-pubkey that is not a key, in an otherwise well-formed attestation.
         let bad = #"{"runtime-data":{"nonce":"n","tee-pubkey":{"kty":"EC","crv":"P-256","alg":"ECDH-ES+A256KW","x":"AQ","y":"AQ"}},"tee-evidence":{"primary_evidence":{}}}"#
-        let auth2 = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample"}"#.utf8)))
-        let cookie2 = auth2.headers.first { $0.0 == "Set-Cookie" }.flatMap { KBSClient.sessionID(fromSetCookie: $0.1) } ?? ""
+        let cookie2 = await openSession(harness)
         expectError(await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(cookie2)"], body: Array(bad.utf8))),
                     status: 401, variant: "SerdeError", detail: "tee-pubkey")
         // A policy that does not compile is refused before it is stored.
