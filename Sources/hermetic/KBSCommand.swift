@@ -42,9 +42,14 @@ struct KBSCommand: AsyncParsableCommand {
                       SetReferenceValue.self, GetReferenceValue.self, Attest.self, GetResource.self]
     )
 
+    /// `--url`, `--admin-private-key` and `--protocol-version` come before the subcommand, as in
+    /// `hermetic kbs --url URL set-resource …`.
+    @OptionGroup var options: KBSOptions
+
     struct SetResource: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-resource", abstract: "Store a resource (admin).")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @Option(help: "repo/type/tag") var path: String
         @Option(help: "The file whose bytes become the resource.") var file: String
         func run() async throws {
@@ -55,14 +60,16 @@ struct KBSCommand: AsyncParsableCommand {
 
     struct DeleteResource: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "delete-resource", abstract: "Delete a resource (admin).")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @Option(help: "repo/type/tag") var path: String
         func run() async throws { try await options.client().deleteResource(path, adminToken: try await options.adminToken()) }
     }
 
     struct SetAttestationPolicy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-attestation-policy", abstract: "Store an attestation policy (admin).")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @Option(help: "The policy id (default_cpu, default_gpu, ...).") var id: String = "default_cpu"
         @Option(help: "The Rego file.") var file: String
         func run() async throws {
@@ -72,14 +79,16 @@ struct KBSCommand: AsyncParsableCommand {
 
     struct SetResourcePolicy: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-resource-policy", abstract: "Store the resource policy (admin).")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @Option(help: "The Rego file.") var file: String
         func run() async throws { try await options.client().setResourcePolicy(rego: try readText(file), adminToken: try await options.adminToken()) }
     }
 
     struct SetReferenceValue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-reference-value", abstract: "Store a reference value (admin).")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @Option(help: "The reference value id.") var name: String
         @Option(help: "The value as JSON, e.g. '[\"abcde\"]'.") var value: String
         func run() async throws {
@@ -90,7 +99,8 @@ struct KBSCommand: AsyncParsableCommand {
 
     struct GetReferenceValue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "get-reference-value", abstract: "Print a reference value (admin).")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @Option(help: "The reference value id.") var id: String
         func run() async throws { print(try await options.client().referenceValue(id, adminToken: try await options.adminToken()).serialized()) }
     }
@@ -118,7 +128,8 @@ struct KBSCommand: AsyncParsableCommand {
 
     struct Attest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "attest", abstract: "Run RCAR as a guest and print the EAR token.")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @OptionGroup var guest: GuestOptions
         func run() async throws {
             print(try await options.client().attest(evidence: try guest.source(), key: try guest.key()).token)
@@ -127,7 +138,8 @@ struct KBSCommand: AsyncParsableCommand {
 
     struct GetResource: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "get-resource", abstract: "Attest, fetch a resource and write it, decrypted, to standard output.")
-        @OptionGroup var options: KBSOptions
+        @ParentCommand var kbs: KBSCommand
+        var options: KBSOptions { kbs.options }
         @OptionGroup var guest: GuestOptions
         @Option(help: "repo/type/tag") var path: String
         func run() async throws {
