@@ -13,12 +13,21 @@ let package = Package(
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
         .library(name: "Rego", targets: ["Rego"]),
+        .library(name: "JOSE", targets: ["JOSE"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "KeyBroker", targets: ["KeyBroker"]),
+        .library(name: "HermeticServer", targets: ["HermeticServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -55,7 +64,45 @@ let package = Package(
         ),
         .target(
             name: "Attestation",
-            dependencies: ["HermeticCore", "SEVSNP", "TDX"]
+            dependencies: [
+                "HermeticCore", "SEVSNP", "TDX", "Rego",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
+            name: "JOSE",
+            dependencies: [
+                "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "KeyBroker",
+            dependencies: [
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .target(
+            name: "HermeticServer",
+            dependencies: [
+                "KeyBroker", "Attestation", "Storage", "HermeticCore", "SEVSNP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .target(
             name: "Rego",
@@ -72,6 +119,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 "HermeticCore",
+                "KeyBroker",
                 "PKI",
                 "SEVSNP",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -82,7 +130,9 @@ let package = Package(
         .executableTarget(
             name: "hermetic",
             dependencies: [
-                "HermeticCore",
+                "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "JOSE", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 "SEVSNP",
                 "TDX",
                 "Attestation",
@@ -90,14 +140,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HermeticCoreTests", dependencies: ["HermeticCore"]),
+        .testTarget(name: "HermeticCoreTests", dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(
             name: "SEVSNPTests",
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
-        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport"]),
+        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "HermeticCore"]),
+        .testTarget(
+            name: "KeyBrokerTests",
+            dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "RegoTests",
             dependencies: [
@@ -105,6 +161,12 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore"]),
+        .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
+        .testTarget(
+            name: "HermeticServerTests",
+            dependencies: ["HermeticServer", "KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore", "Storage"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HermeticCore
 import PKI
 import SEVSNP
 import SwiftASN1
@@ -172,5 +173,15 @@ public struct FakeSNPChip: Sendable {
     private func pem(_ certificate: X509Certificate) -> String {
         let body = Data(certificate.derBytes).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
         return "-----BEGIN CERTIFICATE-----\n\(body)\n-----END CERTIFICATE-----\n"
+    }
+}
+
+extension FakeSNPChip {
+    /// Fresh Trustee-format `snp` evidence (the JSON a CoCo guest sends) binding `reportData`, with the VCEK in
+    /// `cert_chain`, as a guest on this chip would produce for a challenge.
+    public func trusteeEvidence(reportData: [UInt8], hostData: [UInt8] = []) throws -> JSONValue {
+        var evidence = try SNPEvidence.binary(try report(reportData: reportData, hostData: hostData))
+        evidence.certificates = [CertificateTable.Entry(kind: .vcek, der: Array(vcek.derBytes))]
+        return try evidence.trusteeJSON()
     }
 }

@@ -5,12 +5,12 @@ import Foundation
 struct Hermetic: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hermetic",
-        abstract: "The trust plane for confidential containers: verify attestation evidence, evaluate policies.",
+        abstract: "The trust plane for confidential containers: verify attestation evidence, evaluate policies, run the key broker.",
         discussion: """
             Exit codes: 0 success; 1 the evidence was checked and rejected; 2 bad usage or unreadable input;
             3 collateral needed for a verdict is missing.
             """,
-        subcommands: [Verify.self, PolicyCommand.self]
+        subcommands: [Verify.self, PolicyCommand.self, ServeCommand.self, KBSCommand.self, AuditCommand.self, QuickstartCommand.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import HermeticCore
 import Testing
 
@@ -53,5 +54,42 @@ struct EncodingTests {
         #expect(TEE(name: "azsnpvtpm") == .azSNPvTPM)
         #expect(TEE(name: "az-tdx-vtpm") == .azTDXvTPM)
         #expect(TEE(name: "sev") == nil)
+    }
+}
+
+@Suite("RFC 8785 canonical JSON")
+struct CanonicalJSONTests {
+    @Test("Trustee's runtime-data vectors hash to the documented SHA-384 digests")
+    func trusteeVectors() throws {
+        let simple: JSONValue = .object(["c": .object(["d": .string("e")]), "b": .int(1), "a": .string("test")])
+        #expect(simple.canonicalJSON() == #"{"a":"test","b":1,"c":{"d":"e"}}"#)
+        #expect(Hex.encode(Array(SHA384.hash(data: Array(simple.canonicalJSON().utf8)))) ==
+            "e71ce8e70d814ba6639c3612ebee0ff1f76f650f8dbb5e47157e0f3f525cd22c4597480a186427c813ca941da78870c3")
+        let runtime: JSONValue = .object([
+            "tee-pubkey": .object(["y": .string("BBBB"), "x": .string("AAAA"), "kty": .string("EC"), "crv": .string("P-256"), "alg": .string("ECDH-ES+A256KW")]),
+            "nonce": .string("bm9uY2U="), "additional-evidence": .string(""),
+        ])
+        #expect(Hex.encode(Array(SHA384.hash(data: Array(runtime.canonicalJSON().utf8)))) ==
+            "d20490d30e5f16cba693abc1ca3c31ed977d2722d0adf01a980972d16913dc38f103c1f12abf477df0523af2b12e4b43")
+    }
+
+    @Test("RFC 8785 §3.2.2: sorting by UTF-16 code units, escapes, ECMAScript numbers")
+    func rfcRules() {
+        // RFC 8785 §3.2.3 sorting example: keys given by their UTF-16 order.
+        let keys: [String] = ["\u{20AC}", "\r", "\u{FB33}", "1", "\u{1F600}", "\u{0080}", "\u{00F6}"]
+        let object = JSONValue.object(Dictionary(uniqueKeysWithValues: keys.map { ($0, JSONValue.null) }))
+        let sorted = ["\r", "1", "\u{0080}", "\u{00F6}", "\u{20AC}", "\u{1F600}", "\u{FB33}"]
+        #expect(object.canonicalJSON() == "{" + sorted.map { JSONValue.string($0).serialized() + ":null" }.joined(separator: ",") + "}")
+        #expect(JSONValue.string("\u{0F}\n\"\\/é").canonicalJSON() == #""\u000f\n\"\\/é""#)
+        // RFC 8785 Appendix B number samples.
+        let samples: [(Double, String)] = [
+            (0, "0"), (-0.0, "0"), (1e21, "1e+21"), (1e20, "100000000000000000000"), (1e-7, "1e-7"), (1e-6, "0.000001"),
+            (123456789012345680000, "123456789012345680000"), (4.5, "4.5"), (0.002, "0.002"), (-5e-324, "-5e-324"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"), (333333333.3333333, "333333333.3333333"), (9007199254740992, "9007199254740992"),
+        ]
+        for (value, text) in samples {
+            #expect(JSONValue.double(value).canonicalJSON() == text, "\(value)")
+        }
+        #expect(JSONValue.array([.int(1), .bool(true), .null]).canonicalJSON() == "[1,true,null]")
     }
 }

@@ -7,8 +7,8 @@ import HermeticCore
 /// Firmware blob and handoff table events give their description (a length byte, then the text with its
 /// terminating NUL, which is dropped); text events (`EV_IPL`, `EV_EFI_ACTION`, `EV_POST_CODE`,
 /// `EV_PLATFORM_CONFIG_FLAGS`) their data as UTF-8, or `""` when it is binary; UEFI variable events the variable's
-/// GUID, name and data; `EV_EVENT_TAG` its text, and for AAEL entries the domain, operation and content. Device
-/// paths of boot services applications are not decoded.
+/// GUID, name and data; `EV_EVENT_TAG` its text, and for AAEL entries the domain, operation and content; boot
+/// services applications the nodes of their device path.
 enum CCEventDetails {
     static func details(of event: CCEvent) -> JSONValue {
         let data = event.data
@@ -24,6 +24,9 @@ enum CCEventDetails {
             return variable(data) ?? .object([:])
         case 0x6:
             return tag(data) ?? .object([:])
+        case 0x8000_0003:
+            guard let paths = UEFIDevicePath.ofImageLoadEvent(data) else { return .object([:]) }
+            return .object(["device_paths": .array(paths.map(JSONValue.string))])
         default:
             return .object([:])
         }

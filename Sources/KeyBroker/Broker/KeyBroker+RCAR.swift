@@ -1,0 +1,180 @@
+import Attestation
+import Crypto
+import Foundation
+import HermeticCore
+import JOSE
+import Rego
+import Storage
+import TOMLKit
+
+extension KeyBroker {
+    /// `POST /kbs/v0/auth`: a session, a fresh 32-byte nonce, and the `kbs-session-id` cookie.
+    func auth(_ request: BrokerRequest) async throws -> BrokerResponse {
+        let auth = try AuthRequest(json: try parseJSON(request.body, "auth"))
+        let version = try ProtocolVersion(request: auth.version)
+        guard let tee = TEE(name: auth.tee) else {
+            throw KBSError(.attestationError, "unknown tee \"\(auth.tee.prefix(32))\"")
+        }
+        do {
+            _ = try verifiers.verifier(for: tee)
+        } catch {
+            throw KBSError(.attestationError, "\(error)")
+        }
+        metrics.increment("kbs_auth_requests_total", labels: "tee_type=\"\(tee.rawValue)\"")
+        let now = clock()
+        let session = SessionRecord(
+            id: Hex.encode(Self.randomBytes(16)), version: version.rawValue, tee: tee.rawValue, nonce: Base64.encode(Self.randomBytes(32)),
+            createdAt: now, expiresAt: now.addingTimeInterval(configuration.sessionLifetime)
+        )
+        guard try await store.insertSession(session, liveLimit: configuration.maxLiveSessions, now: now) else {
+            throw KBSError(.httpFailed, "too many live sessions (limit \(configuration.maxLiveSessions)); retry later", status: 503)
+        }
+        return .json(Challenge(nonce: session.nonce).json.serialized(), headers: [sessionCookie(session)])
+    }
+
+    /// The live session named by the cookie.
+    func session(for request: BrokerRequest) async throws -> SessionRecord {
+        guard let id = request.cookie("kbs-session-id") else {
+            throw KBSError(.attestationError, "no kbs-session-id cookie: call /kbs/v0/auth first")
+        }
+        guard let session = try await store.session(id: id) else {
+            throw KBSError(.attestationError, "unknown session: call /kbs/v0/auth again")
+        }
+        guard session.expiresAt > clock() else {
+            throw KBSError(.attestationError, "the session expired at \(session.expiresAt): call /kbs/v0/auth again")
+        }
+        return session
+    }
+
+    /// `POST /kbs/v0/attest`: verify the evidence with the session TEE's verifier, bound to the nonce and the TEE
+    /// key, appraise it, and answer an EAR token.
+    func attest(_ request: BrokerRequest) async throws -> BrokerResponse {
+        let session = try await session(for: request)
+        guard let version = ProtocolVersion(rawValue: session.version), let tee = TEE(rawValue: session.tee) else {
+            throw KBSError(.attestationError, "the session is corrupt")
+        }
+        let attestation = try AttestationRequest(json: try parseJSON(request.body, "attest"), version: version)
+        metrics.increment("kbs_attestation_requests_total", labels: "tee_type=\"\(tee.rawValue)\"")
+        if let echoed = attestation.nonce, !ConstantTime.equals(Array(echoed.utf8), Array(session.nonce.utf8)) {
+            metrics.increment("kbs_attestation_failures_total", labels: "tee_type=\"\(tee.rawValue)\"")
+            throw KBSError(.attestationError, "runtime-data nonce does not match this session's challenge")
+        }
+        guard try await store.consumeNonce(sessionID: session.id) else {
+            throw KBSError(.attestationError, "this session's nonce has already been used: call /kbs/v0/auth again")
+        }
+        do {
+            let token = try await appraise(attestation, session: session, version: version, tee: tee, client: request.client)
+            try await store.markAttested(sessionID: session.id, token: token.jwt)
+            metrics.increment("kbs_attestation_successes_total", labels: "tee_type=\"\(tee.rawValue)\"")
+            await audit(AuditEvent(kind: .attestation, time: clock(), client: request.client, tee: tee.rawValue,
+                                   measurement: token.measurement, policyIDs: token.policyIDs, verdict: token.status.rawValue))
+            return .json(JSONValue.object(["token": .string(token.jwt)]).serialized(), headers: [sessionCookie(session)])
+        } catch {
+            metrics.increment("kbs_attestation_failures_total", labels: "tee_type=\"\(tee.rawValue)\"")
+            let failure = error as? KBSError ?? KBSError(.attestationError, "\(error)")
+            await audit(AuditEvent(kind: .attestation, time: clock(), client: request.client, tee: tee.rawValue, verdict: "failed", detail: failure.detail))
+            throw failure
+        }
+    }
+
+    struct IssuedToken {
+        var jwt: String
+        var status: EARStatus
+        var measurement: String
+        var policyIDs: [String]
+    }
+
+    private func appraise(_ attestation: AttestationRequest, session: SessionRecord, version: ProtocolVersion, tee: TEE, client: String) async throws -> IssuedToken {
+        let now = clock()
+        let primaryRuntime = AttestationRequest.runtimeData(
+            nonce: session.nonce, key: attestation.teePublicKey, additionalEvidence: version.isComposite ? attestation.additionalEvidence : nil
+        )
+        var (initDigest, initClaims) = (ExpectedData.notProvided, JSONValue?.none)
+        if let toml = attestation.initDataTOML { (initDigest, initClaims) = try Self.initData(toml) }
+        // The primary device, then each additional one; each is verified by its TEE's verifier.
+        var devices: [(tee: TEE, claims: Claims, runtime: JSONValue)] = []
+        for claims in try await verify(tee: tee, evidence: attestation.primaryEvidence, runtimeData: primaryRuntime, initDigest: initDigest, at: now) {
+            devices.append((tee, claims, primaryRuntime))
+        }
+        if version.isComposite, !attestation.additionalEvidence.isEmpty {
+            guard case .object(let additional) = try parseJSON(Array(attestation.additionalEvidence.utf8), "additional_evidence") else {
+                throw KBSError(.attestationError, "additional_evidence is not a JSON object of TEE to evidence")
+            }
+            let deviceRuntime = AttestationRequest.runtimeData(nonce: session.nonce, key: attestation.teePublicKey, additionalEvidence: nil)
+            for (name, evidence) in additional.sorted(by: { $0.key < $1.key }) {
+                guard let deviceTEE = TEE(name: name) else { throw KBSError(.attestationError, "additional_evidence names unknown tee \"\(name.prefix(32))\"") }
+                let bytes = Array((evidence.stringValue ?? evidence.serialized()).utf8)
+                for claims in try await verify(tee: deviceTEE, evidence: bytes, runtimeData: deviceRuntime, initDigest: .notProvided, at: now) {
+                    devices.append((deviceTEE, claims, deviceRuntime))
+                }
+            }
+        }
+        // Appraisal: each device with the default policy of its class, reference values read once for all.
+        let referenceValues = try await loadReferenceValues()
+        var submodules: [String: EARSubmodule] = [:]
+        var counters: [DeviceClass: Int] = [:]
+        var policyIDs: [String] = []
+        for device in devices {
+            let policyID = "default_\(device.claims.deviceClass.rawValue)"
+            guard case .attestation(_, let policy)? = try await compiledPolicy(key: DefaultPolicies.attestationKey(policyID), resource: false) else {
+                throw KBSError(.policyEngineError, "no attestation policy \(policyID) is stored")
+            }
+            let evidence = AnnotatedEvidence.make(tee: device.tee, claims: device.claims, runtimeData: device.runtime, initDataClaims: device.tee == tee ? initClaims : nil)
+            let submodule: EARSubmodule
+            do {
+                submodule = try ReferenceValueContext.$values.withValue(referenceValues) { try policy.appraise(evidence, at: now) }
+            } catch let error as EARError {
+                throw KBSError(.policyEngineError, error.message)
+            }
+            let index = counters[device.claims.deviceClass, default: 0]
+            counters[device.claims.deviceClass] = index + 1
+            submodules[EARClaims.submoduleName(device.claims.deviceClass, index: index)] = submodule
+            policyIDs.append(policyID)
+        }
+        metrics.increment("kbs_policy_evaluations_total")
+        let claims = EARClaims(issuedAt: now, lifetime: configuration.tokenLifetime, submodules: submodules, issuer: configuration.tokenIssuer)
+        let jwt: String
+        do { jwt = try await signer.sign(claims) } catch let error as EARError { throw KBSError(.attestationError, error.message) }
+        let primaryClaims = devices.first?.claims.values
+        let measurement = primaryClaims?["measurement"]?.stringValue ?? primaryClaims?["launch_digest"]?.stringValue ?? ""
+        return IssuedToken(jwt: jwt, status: claims.status, measurement: measurement, policyIDs: policyIDs)
+    }
+
+    private func verify(tee: TEE, evidence: [UInt8], runtimeData: JSONValue, initDigest: ExpectedData, at time: Date) async throws -> [Claims] {
+        let verifier: any AttestationVerifier
+        do { verifier = try verifiers.verifier(for: tee) } catch { throw KBSError(.attestationError, "\(error)") }
+        let digest = Array(SHA384.hash(data: Array(runtimeData.canonicalJSON().utf8)))
+        do {
+            return try await verifier.evaluate(evidence: evidence, expectedReportData: .value(digest), expectedInitDataDigest: initDigest, at: time)
+        } catch {
+            throw KBSError(.attestationError, "\(tee.rawValue) evidence rejected: \(error)")
+        }
+    }
+
+    private func loadReferenceValues() async throws -> [String: Rego.Value] {
+        var values: [String: Rego.Value] = [:]
+        for (name, json) in try await store.referenceValues() {
+            if let value = try? JSONReader.parse(json) { values[name] = value }
+        }
+        return values
+    }
+
+    /// The init-data digest (with the TOML's own `algorithm`) and its `data` table as claims.
+    static func initData(_ toml: String) throws -> (ExpectedData, JSONValue?) {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: toml) } catch { throw KBSError(.attestationError, "init-data is not valid TOML") }
+        let body = Array(toml.utf8)
+        let digest: [UInt8]
+        switch table["algorithm"]?.string {
+        case "sha256": digest = Array(SHA256.hash(data: body))
+        case "sha384": digest = Array(SHA384.hash(data: body))
+        case "sha512": digest = Array(SHA512.hash(data: body))
+        case let other: throw KBSError(.attestationError, "init-data algorithm \(other ?? "(missing)") is not sha256, sha384 or sha512")
+        }
+        var claims: JSONValue?
+        if let data = table["data"]?.table {
+            claims = try? JSONDecoder().decode(JSONValue.self, from: Data(data.convert(to: .json).utf8))
+        }
+        return (.value(digest), claims)
+    }
+}

@@ -1,0 +1,153 @@
+import Attestation
+import Crypto
+import Foundation
+import HermeticCore
+import JOSE
+import Rego
+import Storage
+import Synchronization
+
+/// The Key Broker Service: Trustee's KBS protocol (RCAR, resources, admin API) over any HTTP server.
+///
+/// It holds no per-guest state of its own: sessions, policies, reference values, resources and the audit log are
+/// in the ``BrokerStore``, so replicas sharing a store serve any step. Compiled policies are cached by source.
+public final class KeyBroker: Sendable {
+    /// Where everything is kept.
+    public let store: any BrokerStore
+    /// Limits and lifetimes.
+    public let configuration: BrokerConfiguration
+    /// The verifier of each accepted TEE.
+    public let verifiers: VerifierRegistry
+    /// Signs EAR tokens.
+    public let signer: EARSigner
+    /// Counters for `/metrics`.
+    public let metrics = BrokerMetrics()
+    let tokenVerifier: EARTokenVerifier
+    let admin: AdminAuthenticator
+    let clock: @Sendable () -> Date
+    private let compiled = Mutex<[String: CompiledPolicy]>([:])
+
+    enum CompiledPolicy: Sendable {
+        case attestation(source: String, policy: AppraisalPolicy)
+        case resource(source: String, query: PreparedQuery)
+
+        var source: String {
+            switch self {
+            case .attestation(let source, _), .resource(let source, _): source
+            }
+        }
+    }
+
+    /// Creates a broker and stores the default policies where none are stored.
+    ///
+    /// - Parameters:
+    ///   - store: the store.
+    ///   - configuration: limits and lifetimes.
+    ///   - verifiers: the accepted TEEs.
+    ///   - signer: the EAR signer (its key also verifies tokens presented back).
+    ///   - admin: the admin authenticator.
+    ///   - clock: the time source (tests fix it).
+    /// - Throws: ``StoreError`` when the defaults cannot be stored.
+    public init(
+        store: any BrokerStore, configuration: BrokerConfiguration = BrokerConfiguration(), verifiers: VerifierRegistry,
+        signer: EARSigner, admin: AdminAuthenticator, clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws {
+        self.store = store
+        self.configuration = configuration
+        self.verifiers = verifiers
+        self.signer = signer
+        self.admin = admin
+        self.clock = clock
+        tokenVerifier = await EARTokenVerifier(trusting: [signer.publicKey])
+        _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.attestationKey("default_cpu"), source: DefaultPolicies.trusteeDefaultCPU)
+        _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.resourceKey, source: DefaultPolicies.resource)
+    }
+
+    /// Answers one request under `/kbs/v0/`. Never throws: every failure becomes an `ErrorInformation` response.
+    public func handle(_ request: BrokerRequest) async -> BrokerResponse {
+        metrics.increment("kbs_http_requests_total")
+        guard request.body.count <= configuration.maxBodyBytes else {
+            return .error(KBSError(.httpFailed, "request body of \(request.body.count) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes", status: 413))
+        }
+        do {
+            return try await route(request)
+        } catch let error as KBSError {
+            return .error(error)
+        } catch let error as StoreError {
+            return .error(KBSError(.pluginInternalError, "storage: \(error.message)"))
+        } catch {
+            return .error(KBSError(.httpFailed, "internal error: \(type(of: error))"))
+        }
+    }
+
+    private func route(_ request: BrokerRequest) async throws -> BrokerResponse {
+        let segments = request.path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let rest = segments.count > 1 ? segments[1] : ""
+        switch (request.method, segments[0]) {
+        case ("POST", "auth"): return try await auth(request)
+        case ("POST", "attest"): return try await attest(request)
+        case ("GET", "resource"): return try await getResource(request, path: rest)
+        case ("POST", "resource"), ("PUT", "resource"): return try await setResource(request, path: rest)
+        case ("DELETE", "resource"): return try await deleteResource(request, path: rest)
+        case ("POST", "attestation-policy"): return try await setAttestationPolicy(request)
+        case ("POST", "resource-policy"): return try await setResourcePolicy(request)
+        case ("GET", "resource-policy"): return try await listResourcePolicies(request)
+        case ("POST", "reference-value"): return try await setReferenceValues(request)
+        case ("GET", "reference-value"): return try await getReferenceValue(request, id: rest)
+        case (_, "auth"), (_, "attest"), (_, "resource"), (_, "attestation-policy"), (_, "resource-policy"), (_, "reference-value"):
+            throw KBSError(.invalidRequestPath, "\(request.method) is not allowed on /kbs/v0/\(segments[0])")
+        default:
+            throw KBSError(.pluginNotFound, "no plugin \"\(segments[0].prefix(64))\" (this broker serves resource)")
+        }
+    }
+
+    // MARK: - Helpers shared by the endpoints
+
+    func parseJSON(_ body: [UInt8], _ what: String) throws -> JSONValue {
+        guard !body.isEmpty else { throw KBSError(.serdeError, "\(what): empty body, expected JSON") }
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(body))
+        } catch {
+            throw KBSError(.serdeError, "\(what): the body is not valid JSON")
+        }
+    }
+
+    static func randomBytes(_ count: Int) -> [UInt8] {
+        SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { [UInt8]($0) }
+    }
+
+    func sessionCookie(_ session: SessionRecord) -> (String, String) {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return ("Set-Cookie", "kbs-session-id=\(session.id); Expires=\(formatter.string(from: session.expiresAt))")
+    }
+
+    func audit(_ event: AuditEvent) async {
+        // An audit failure must not turn a verdict into a crash; it is counted for alerting.
+        do { _ = try await store.appendAudit(event) } catch { metrics.increment("hermetic_audit_failures_total") }
+    }
+
+    /// The compiled policy stored under `key`, compiling and caching on first use or after a change.
+    func compiledPolicy(key: String, resource: Bool) async throws -> CompiledPolicy? {
+        guard let source = try await store.policy(id: key) else { return nil }
+        if let cached = compiled.withLock({ $0[key] }), cached.source == source { return cached }
+        let policy = try Self.compile(id: key, source: source, resource: resource)
+        compiled.withLock { $0[key] = policy }
+        return policy
+    }
+
+    static func compile(id: String, source: String, resource: Bool) throws -> CompiledPolicy {
+        do {
+            if resource {
+                let policy = try Policy(modules: [(name: "resource-policy.rego", source: source)])
+                return .resource(source: source, query: try policy.prepare(query: "hermetic_allow := data.policy.allow"))
+            }
+            let name = id.split(separator: "/").last.map(String.init) ?? id
+            return .attestation(source: source, policy: try AppraisalPolicy(id: name, source: source, referenceValues: TaskReferenceValues()))
+        } catch {
+            throw KBSError(.parsePolicyError, "policy \(id) does not compile: \(error)")
+        }
+    }
+}

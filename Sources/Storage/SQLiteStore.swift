@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode, through GRDB. Resources are sealed with AES-256-GCM under the
+/// key-encryption key before they reach the database; the key itself is never written there.
+public final class SQLiteStore: BrokerStore, Sendable {
+    private let pool: DatabasePool
+    private let kek: KeyEncryptionKey
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`.
+    ///
+    /// - Throws: ``StoreError`` `.unavailable` when the file cannot be opened or migrated.
+    public init(path: String, kek: KeyEncryptionKey) throws {
+        self.path = path
+        self.kek = kek
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(5)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.unavailable, "cannot open SQLite store \(path): \(error)")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE resource (path TEXT PRIMARY KEY, sealed BLOB NOT NULL, updated_at REAL NOT NULL);
+                CREATE TABLE policy (id TEXT PRIMARY KEY, source TEXT NOT NULL, updated_at REAL NOT NULL);
+                CREATE TABLE reference_value (name TEXT PRIMARY KEY, json TEXT NOT NULL);
+                CREATE TABLE session (id TEXT PRIMARY KEY, version TEXT NOT NULL, tee TEXT NOT NULL, nonce TEXT NOT NULL,
+                    created_at REAL NOT NULL, expires_at REAL NOT NULL, state TEXT NOT NULL, token TEXT);
+                CREATE INDEX session_expiry ON session(expires_at);
+                CREATE TABLE audit (sequence INTEGER PRIMARY KEY, event TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    /// Runs `body` in a write transaction (or a read when `readOnly`), naming `what` in any database error.
+    private func run<T: Sendable>(_ what: String, readOnly: Bool = false, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return readOnly ? try await pool.read(body) : try await pool.write(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "\(what): \(error)")
+        }
+    }
+
+    private func read<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await run(what, readOnly: true, body)
+    }
+
+    // MARK: Resources
+
+    public func putResource(path: String, value: [UInt8]) async throws {
+        let sealed = Data(try kek.seal(value, context: path))
+        try await run("storing resource \(path)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO resource (path, sealed, updated_at) VALUES (?, ?, ?)",
+                           arguments: [path, sealed, Date().timeIntervalSince1970])
+        }
+    }
+
+    public func resource(path: String) async throws -> [UInt8]? {
+        let sealed = try await read("reading resource \(path)") { db in
+            try Data.fetchOne(db, sql: "SELECT sealed FROM resource WHERE path = ?", arguments: [path])
+        }
+        guard let sealed else { return nil }
+        return try kek.open([UInt8](sealed), context: path)
+    }
+
+    public func deleteResource(path: String) async throws -> Bool {
+        try await run("deleting resource \(path)") { db in
+            try db.execute(sql: "DELETE FROM resource WHERE path = ?", arguments: [path])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Policies and reference values
+
+    public func putPolicy(id: String, source: String) async throws {
+        try await run("storing policy \(id)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO policy (id, source, updated_at) VALUES (?, ?, ?)",
+                           arguments: [id, source, Date().timeIntervalSince1970])
+        }
+    }
+
+    public func insertPolicyIfAbsent(id: String, source: String) async throws -> Bool {
+        try await run("storing policy \(id)") { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO policy (id, source, updated_at) VALUES (?, ?, ?)",
+                           arguments: [id, source, Date().timeIntervalSince1970])
+            return db.changesCount > 0
+        }
+    }
+
+    public func policy(id: String) async throws -> String? {
+        try await read("reading policy \(id)") { db in
+            try String.fetchOne(db, sql: "SELECT source FROM policy WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func policyIDs() async throws -> [String] {
+        try await read("listing policies") { db in try String.fetchAll(db, sql: "SELECT id FROM policy ORDER BY id") }
+    }
+
+    public func putReferenceValue(name: String, json: String) async throws {
+        try await run("storing reference value \(name)") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO reference_value (name, json) VALUES (?, ?)", arguments: [name, json])
+        }
+    }
+
+    public func referenceValues() async throws -> [String: String] {
+        try await read("reading reference values") { db in
+            var values: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, json FROM reference_value") {
+                values[row["name"]] = row["json"]
+            }
+            return values
+        }
+    }
+
+    // MARK: Sessions
+
+    public func insertSession(_ session: SessionRecord, liveLimit: Int, now: Date) async throws -> Bool {
+        try await run("creating a session") { db in
+            let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session WHERE expires_at > ?", arguments: [now.timeIntervalSince1970]) ?? 0
+            guard live < liveLimit else { return false }
+            try db.execute(
+                sql: "INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [session.id, session.version, session.tee, session.nonce, session.createdAt.timeIntervalSince1970,
+                            session.expiresAt.timeIntervalSince1970, session.state.rawValue, session.token]
+            )
+            return true
+        }
+    }
+
+    public func session(id: String) async throws -> SessionRecord? {
+        try await read("reading a session") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [id]) else { return nil }
+            guard let state = SessionRecord.State(rawValue: row["state"]) else {
+                throw StoreError(.corrupt, "session has an unknown state")
+            }
+            return SessionRecord(
+                id: row["id"], version: row["version"], tee: row["tee"], nonce: row["nonce"],
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
+                state: state, token: row["token"]
+            )
+        }
+    }
+
+    public func consumeNonce(sessionID: String) async throws -> Bool {
+        try await run("consuming a nonce") { db in
+            try db.execute(sql: "UPDATE session SET state = 'consumed' WHERE id = ? AND state = 'authed'", arguments: [sessionID])
+            return db.changesCount == 1
+        }
+    }
+
+    public func markAttested(sessionID: String, token: String) async throws {
+        try await run("recording an attestation") { db in
+            try db.execute(sql: "UPDATE session SET state = 'attested', token = ? WHERE id = ?", arguments: [token, sessionID])
+        }
+    }
+
+    public func deleteExpiredSessions(now: Date) async throws -> Int {
+        try await run("collecting expired sessions") { db in
+            try db.execute(sql: "DELETE FROM session WHERE expires_at <= ?", arguments: [now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    // MARK: Audit
+
+    public func appendAudit(_ event: AuditEvent) async throws -> AuditRecord {
+        try await run("appending to the audit log") { db in
+            let last = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1").map(Self.auditRecord)
+            let record = AuditRecord(event: event, after: last)
+            try db.execute(sql: "INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (?, ?, ?, ?)",
+                           arguments: [record.sequence, record.eventJSON, record.previousHash, record.hash])
+            return record
+        }
+    }
+
+    public func auditRecords() async throws -> [AuditRecord] {
+        try await read("reading the audit log") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY sequence").map(Self.auditRecord)
+        }
+    }
+
+    private static func auditRecord(_ row: Row) -> AuditRecord {
+        AuditRecord(sequence: row["sequence"], eventJSON: row["event"], previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Attestation
+import Foundation
+import HermeticServer
+import Logging
+
+/// `hermetic serve`: the Key Broker Service.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Key Broker Service (Trustee KBS protocol) on HTTP.",
+        discussion: "Flags override the configuration file. Put TLS in front of it (a reverse proxy) for anything but loopback."
+    )
+
+    @Option(help: "A TOML configuration file.") var config: String?
+    @Option(help: "HOST:PORT to listen on (default 127.0.0.1:8080).") var listen: String?
+    @Option(help: "The store: sqlite:PATH.") var store: String?
+    @Option(name: .customLong("admin-public-key"), help: "An admin public key file (PEM, Ed25519 or P-256); repeatable.") var adminPublicKeys: [String] = []
+    @Flag(help: "Accept the sample TEE (development only: its evidence proves nothing).") var allowSample = false
+    @Flag(help: "Allow admin calls without a token when no admin key is configured (development only).") var insecureAdmin = false
+    @Option(help: "The key-encryption key file (32 bytes, 64 hex digits or base64).") var kekFile: String?
+    @Option(help: "A P-256 PEM private key that signs EAR tokens (a fresh key per process when absent).") var earSigningKey: String?
+
+    func run() async throws {
+        var configuration = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()
+        if let listen { try configuration.setListen(listen) }
+        if let store { configuration.store = store }
+        if !adminPublicKeys.isEmpty { configuration.adminPublicKeyFiles = adminPublicKeys }
+        if allowSample { configuration.allowSample = true }
+        if insecureAdmin { configuration.insecureAdmin = true }
+        if let kekFile { configuration.kekFile = kekFile }
+        if let earSigningKey { configuration.earSigningKeyFile = earSigningKey }
+        var verifiers = VerifierRegistry(allowSample: configuration.allowSample)
+        verifiers.register(try SNPAttestationVerifier(collateralPaths: [], policyPath: nil))
+        let broker = try await BrokerServer.makeBroker(configuration, verifiers: verifiers)
+        let server = BrokerServer(broker: broker, host: configuration.host, port: configuration.port)
+        if configuration.allowSample { FileHandle.standardError.write(Data("warning: the sample TEE is accepted (--allow-sample): development only\n".utf8)) }
+        let host = configuration.host
+        try await server.run(handleSignals: true) { port in
+            FileHandle.standardError.write(Data("hermetic serve: listening on \(host):\(port)\n".utf8))
+        }
+    }
+}

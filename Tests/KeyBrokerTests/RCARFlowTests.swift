@@ -1,0 +1,90 @@
+import Attestation
+import Foundation
+import HermeticCore
+import JOSE
+import KeyBroker
+import Storage
+import Testing
+import TestSupport
+
+@Suite("Key broker: RCAR and resources, in process")
+struct RCARFlowTests {
+    @Test("every protocol version and key type: auth, attest, fetch, decrypt (sample TEE, affirming policy)")
+    func versionsAndKeys() async throws {
+        let harness = try await Harness.make()
+        try await harness.store("default/key/1", "s3cr3t")
+        try await harness.client().setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: harness.adminToken)
+        try await harness.client().setReferenceValues(Harness.sampleReferenceValues, adminToken: harness.adminToken)
+        let cases: [(ProtocolVersion, PrivateJWK)] = [
+            (.v0_4_0, PrivateJWK.generateEC(.p256)), (.v0_4_0, PrivateJWK.generateEC(.p521)), (.v0_4_0, try Shared.rsaOAEP256.get()),
+            (.v0_4_0, try Shared.rsa1_5.get()), (.v0_2_0, PrivateJWK.generateEC(.p256)), (.v0_2_0, try Shared.rsaOAEP256.get()),
+            (.v0_1_1, try Shared.rsa1_5.get()),
+        ]
+        for (version, key) in cases {
+            let client = harness.client(version)
+            let attested = try await client.attest(evidence: SampleEvidenceSource(), key: key)
+            #expect(attested.sessionID.count == 32)
+            #expect(Base64.decode(attested.nonce)?.count == 32 && attested.nonce.hasSuffix("="))
+            #expect(try await client.resource("default/key/1", attested: attested, key: key) == Array("s3cr3t".utf8), "\(version) \(key.algorithm)")
+            if version != .v0_1_1 {
+                #expect(try await client.resource("default/key/1", attested: attested, key: key, bearer: true) == Array("s3cr3t".utf8))
+            }
+        }
+    }
+
+    @Test("fake SNP chip: fresh evidence per nonce, the token carries Trustee's EAR layout, the default policy releases")
+    func snpFlow() async throws {
+        let harness = try await Harness.make(allowSample: false)
+        let chip = try Shared.chip.get()
+        try await harness.store("default/key/1", "snp-secret")
+        try await harness.client().setReferenceValues(Harness.snpReferenceValues(chip), adminToken: harness.adminToken)
+        let key = PrivateJWK.generateEC()
+        let attested = try await harness.client().attest(evidence: FakeSNPEvidenceSource(chip: chip), key: key)
+        #expect(try await harness.client().resource("default/key/1", attested: attested, key: key) == Array("snp-secret".utf8))
+        let claims = try await EARTokenVerifier(trusting: [harness.broker.signer.publicKey]).verify(attested.token, at: harness.clock.now)
+        let cpu0 = claims["submods"]?["cpu0"]
+        #expect(cpu0?["ear.status"] == .string("affirming"))
+        #expect(cpu0?["ear.trustworthiness-vector"]?["executables"] == .int(3))
+        #expect(cpu0?["ear.trustworthiness-vector"]?["hardware"] == .int(2))
+        #expect(cpu0?["ear.appraisal-policy-id"] == .string("default_cpu"))
+        let evidence = cpu0?["ear.veraison.annotated-evidence"]
+        #expect(evidence?["snp"]?["measurement"] == .string(Hex.encode([UInt8](repeating: 0xA5, count: 48))))
+        #expect(evidence?["runtime_data_claims"]?["tee-pubkey"] == key.publicJWK.json)
+        #expect(evidence?["runtime_data_claims"]?["nonce"] == .string(attested.nonce))
+        #expect(evidence?["report_data"] != nil)
+        #expect(claims["eat_profile"] == .string(EARClaims.profile))
+        #expect(claims["iss"] == .string("CoCo-Attestation-Service"))
+        // Without reference values the same evidence is contraindicated (hardware 97) but the default resource
+        // policy, like Trustee's, does not look at the status.
+        let records = try await harness.broker.store.auditRecords()
+        #expect(records.contains { $0.eventJSON.contains("\"verdict\":\"released\"") && $0.eventJSON.contains("default/key/1") })
+        #expect(!records.contains { $0.eventJSON.contains("snp-secret") })
+        #expect(AuditChain.verify(records).isIntact)
+    }
+
+    @Test("the default resource policy refuses sample-TEE tokens, as Trustee's does")
+    func defaultPolicyRefusesSample() async throws {
+        let harness = try await Harness.make()
+        try await harness.store("default/key/1", "x")
+        let key = PrivateJWK.generateEC()
+        let attested = try await harness.client().attest(evidence: SampleEvidenceSource(), key: key)
+        let error = await #expect(throws: KBSClientError.self) { try await harness.client().resource("default/key/1", attested: attested, key: key) }
+        #expect(error?.status == 401)
+        #expect(error?.variant == "PolicyDeny")
+        let records = try await harness.broker.store.auditRecords()
+        #expect(records.last?.eventJSON.contains("\"verdict\":\"denied\"") == true)
+    }
+
+    @Test("the challenge is Trustee's: 32-byte padded nonce, extra-params the string \"\", cookie with Expires only")
+    func challengeShape() async throws {
+        let harness = try await Harness.make()
+        let response = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample","extra-params":{}}"#.utf8)))
+        #expect(response.status == 200)
+        let text = String(decoding: response.body, as: UTF8.self)
+        #expect(text.contains(#""extra-params":"""#))
+        let cookie = response.headers.first { $0.0 == "Set-Cookie" }?.1 ?? ""
+        #expect(cookie.hasPrefix("kbs-session-id="))
+        #expect(cookie.contains("; Expires=") && cookie.hasSuffix(" GMT"))
+        #expect(!cookie.contains("Path") && !cookie.contains("HttpOnly"))
+    }
+}
