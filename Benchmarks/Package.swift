@@ -10,6 +10,7 @@ let package = Package(
         .package(name: "hermetic", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -43,6 +44,23 @@ let package = Package(
                 .product(name: "Rego", package: "hermetic"),
             ],
             path: "Benchmarks/RegoEvaluation",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "KeyBrokerThroughput",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HermeticServer", package: "hermetic"),
+                .product(name: "KeyBroker", package: "hermetic"),
+                .product(name: "Attestation", package: "hermetic"),
+                .product(name: "Storage", package: "hermetic"),
+                .product(name: "JOSE", package: "hermetic"),
+                .product(name: "HermeticCore", package: "hermetic"),
+                .product(name: "TestSupport", package: "hermetic"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/KeyBrokerThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

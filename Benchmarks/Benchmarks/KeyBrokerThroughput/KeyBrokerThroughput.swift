@@ -1,0 +1,157 @@
+import Attestation
+import Benchmark
+import Crypto
+import Foundation
+import HermeticCore
+import HermeticServer
+import JOSE
+import KeyBroker
+import Logging
+import Storage
+import TestSupport
+
+/// One broker on loopback for the whole run (SQLite in a temporary directory, the sample TEE allowed, a fake SNP
+/// chip's roots trusted, one secret stored, the affirming resource policy with reference values that match), started
+/// outside the measured closures. Each measured flow is a guest's whole job over real HTTP: auth → attest →
+/// get-resource → decrypt the JWE.
+private struct Loopback: Sendable {
+    static let secretPath = "default/bench/secret"
+    static let secret = Array("correct horse battery staple".utf8)
+
+    let server: RunningBrokerServer
+    let client: KBSClient
+    /// The same broker without HTTP: requests go straight to `KeyBroker.handle(_:)`, to separate the broker's own
+    /// cost from Hummingbird's and URLSession's.
+    let inProcess: KBSClient
+    let chip: FakeSNPChip
+    let key: PrivateJWK
+
+    static func start() async throws -> Loopback {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let adminKey = Curve25519.Signing.PrivateKey()
+        let chip = try FakeSNPChip(product: .milan)
+        var verifiers = VerifierRegistry(allowSample: true)
+        verifiers.register(SNPAttestationVerifier(trustStore: chip.trustStore))
+        var configuration = BrokerConfiguration()
+        configuration.maxLiveSessions = 1_000_000
+        let broker = try await KeyBroker(
+            store: try SQLiteStore(path: directory.appendingPathComponent("kbs.sqlite").path, kek: .generate()),
+            configuration: configuration, verifiers: verifiers, signer: await EARSigner(),
+            admin: try await AdminAuthenticator(publicKeysPEM: [adminKey.publicKey.pemRepresentation])
+        )
+        var logger = Logger(label: "hermetic.bench")
+        logger.logLevel = .warning
+        let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: 0, logger: logger).start()
+        let client = KBSClient(transport: URLSessionTransport(baseURL: server.url))
+        let admin = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
+        try await client.setResource(secretPath, value: secret, adminToken: admin)
+        try await client.setReferenceValues([
+            "launch_digest": .array([.string("abcde")]), "svn": .array([.string("1")]), "major_version": .int(1), "minimum_minor_version": .int(0),
+            "snp_launch_measurement": .array([.string(Hex.encode([UInt8](repeating: 0xA5, count: 48)))]),
+            "snp_bootloader": .array([.int(Int64(chip.tcb.bootloader))]), "snp_microcode": .array([.int(Int64(chip.tcb.microcode))]),
+            "snp_snp_svn": .array([.int(Int64(chip.tcb.snp))]), "snp_tee_svn": .array([.int(Int64(chip.tcb.tee))]),
+        ], adminToken: admin)
+        try await client.setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: admin)
+        return Loopback(server: server, client: client, inProcess: KBSClient(transport: InProcessTransport(broker: broker)),
+                        chip: chip, key: PrivateJWK.generateEC(.p256))
+    }
+
+    /// One complete guest flow; throws unless the released secret decrypts to the stored one.
+    func flow(_ source: any EvidenceSource, http: Bool = true) async throws {
+        let client = http ? client : inProcess
+        let attested = try await client.attest(evidence: source, key: key)
+        let plaintext = try await client.resource(Self.secretPath, attested: attested, key: key)
+        guard plaintext == Self.secret else { throw KBSClientError(status: 0, type: "", detail: "released secret differs") }
+    }
+
+    /// `count` flows at once; all must succeed.
+    func concurrentFlows(_ count: Int, _ source: any EvidenceSource) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<count { group.addTask { try await flow(source) } }
+            try await group.waitForAll()
+        }
+    }
+}
+
+/// Hands requests to the broker as the HTTP server would, minus HTTP.
+private struct InProcessTransport: KBSTransport {
+    let broker: KeyBroker
+
+    func send(method: String, path: String, headers: [String: String], body: [UInt8]) async throws -> KBSHTTPResponse {
+        let full = path.hasPrefix("/kbs/v0/") ? String(path.dropFirst("/kbs/v0/".count)) : path
+        let parts = full.split(separator: "?", maxSplits: 1).map(String.init)
+        let request = BrokerRequest(method: method, path: parts.first ?? "", query: parts.count > 1 ? parts[1] : "",
+                                    headers: Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a }),
+                                    body: body, client: "bench")
+        let response = await broker.handle(request)
+        return KBSHTTPResponse(status: response.status, headers: Dictionary(response.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }), body: response.body)
+    }
+}
+
+/// Started lazily by the first benchmark that needs it, once for the whole process.
+private actor Shared {
+    static let instance = Shared()
+    private var loopback: Loopback?
+    func get() async throws -> Loopback {
+        if let loopback { return loopback }
+        let started = try await Loopback.start()
+        loopback = started
+        return started
+    }
+}
+
+private let concurrency = 16
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.throughput, .wallClock, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 100_000)
+
+    Benchmark("Flow sample TEE (auth, attest, resource, decrypt over HTTP)") { benchmark in
+        let loopback = try await Shared.instance.get()
+        let source = SampleEvidenceSource()
+        try await loopback.flow(source)  // warm the connection pool before measuring
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try await loopback.flow(source) }
+    }
+
+    Benchmark("Flow fake SNP (fresh report per nonce, over HTTP)") { benchmark in
+        let loopback = try await Shared.instance.get()
+        let source = FakeSNPEvidenceSource(chip: loopback.chip)
+        try await loopback.flow(source)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try await loopback.flow(source) }
+    }
+
+    Benchmark("In-process sample TEE (same flow, KeyBroker.handle, no HTTP)") { benchmark in
+        let loopback = try await Shared.instance.get()
+        let source = SampleEvidenceSource()
+        try await loopback.flow(source, http: false)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try await loopback.flow(source, http: false) }
+    }
+
+    Benchmark("In-process fake SNP (same flow, KeyBroker.handle, no HTTP)") { benchmark in
+        let loopback = try await Shared.instance.get()
+        let source = FakeSNPEvidenceSource(chip: loopback.chip)
+        try await loopback.flow(source, http: false)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try await loopback.flow(source, http: false) }
+    }
+
+    // Throughput under load: each iteration is `concurrency` flows in flight at once; flows/s = throughput × 16.
+    Benchmark("Concurrent x16 sample TEE (throughput x16 = flows/s)") { benchmark in
+        let loopback = try await Shared.instance.get()
+        let source = SampleEvidenceSource()
+        try await loopback.concurrentFlows(concurrency, source)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source) }
+    }
+
+    Benchmark("Concurrent x16 fake SNP (throughput x16 = flows/s)") { benchmark in
+        let loopback = try await Shared.instance.get()
+        let source = FakeSNPEvidenceSource(chip: loopback.chip)
+        try await loopback.concurrentFlows(concurrency, source)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source) }
+    }
+}
