@@ -9,23 +9,36 @@ public enum Base64 {
 
     /// Encodes with the URL-safe alphabet and no padding, as JOSE does.
     public static func encodeURL<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var text = encode(bytes)
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
+        let standard = Data(bytes).base64EncodedData()
+        var url: [UInt8] = []
+        url.reserveCapacity(standard.count)
+        for byte in standard {
+            switch byte {
+            case UInt8(ascii: "+"): url.append(UInt8(ascii: "-"))
+            case UInt8(ascii: "/"): url.append(UInt8(ascii: "_"))
+            case UInt8(ascii: "="): break
+            default: url.append(byte)
+            }
+        }
+        return String(decoding: url, as: UTF8.self)
     }
 
     /// Decodes either alphabet, with or without padding. Whitespace is not allowed.
     ///
     /// - Returns: the bytes, or `nil` when the text is not base64.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var normalized = String(text)
-            .replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
-        guard !normalized.contains("=") || normalized.hasSuffix("=") else { return nil }
-        while normalized.hasSuffix("=") { normalized.removeLast() }
+        var normalized: [UInt8] = text.utf8.map { byte in
+            switch byte {
+            case UInt8(ascii: "-"): return UInt8(ascii: "+")
+            case UInt8(ascii: "_"): return UInt8(ascii: "/")
+            default: return byte
+            }
+        }
+        let padding = UInt8(ascii: "=")
+        guard !normalized.contains(padding) || normalized.last == padding else { return nil }
+        while normalized.last == padding { normalized.removeLast() }
         guard normalized.count % 4 != 1 else { return nil }
-        normalized += String(repeating: "=", count: (4 - normalized.count % 4) % 4)
-        return Data(base64Encoded: normalized).map { [UInt8]($0) }
+        normalized += repeatElement(padding, count: (4 - normalized.count % 4) % 4)
+        return Data(base64Encoded: Data(normalized)).map { [UInt8]($0) }
     }
 }

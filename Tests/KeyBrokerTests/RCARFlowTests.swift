@@ -2,7 +2,7 @@ import Attestation
 import Foundation
 import HermeticCore
 import JOSE
-import KeyBroker
+@testable import KeyBroker
 import Storage
 import Testing
 import TestSupport
@@ -86,5 +86,12 @@ struct RCARFlowTests {
         #expect(cookie.hasPrefix("kbs-session-id="))
         #expect(cookie.contains("; Expires=") && cookie.hasSuffix(" GMT"))
         #expect(!cookie.contains("Path") && !cookie.contains("HttpOnly"))
+    }
+
+    @Test("the cookie's Expires is an HTTP date (RFC 9110's example, and a single-digit day and hour)")
+    func cookieDate() {
+        #expect(KeyBroker.httpDate(Date(timeIntervalSince1970: 784_111_777)) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(KeyBroker.httpDate(Date(timeIntervalSince1970: 1_798_761_599.9)) == "Thu, 31 Dec 2026 23:59:59 GMT")
+        #expect(KeyBroker.httpDate(Date(timeIntervalSince1970: 1_767_229_200)) == "Thu, 01 Jan 2026 01:00:00 GMT")
     }
 }
