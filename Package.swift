@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Rego", targets: ["Rego"]),
         .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "StoragePostgres", targets: ["StoragePostgres"]),
         .library(name: "KeyBroker", targets: ["KeyBroker"]),
         .library(name: "HermeticServer", targets: ["HermeticServer"]),
     ],
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -78,6 +80,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // PostgreSQL for replicas: its own target, because postgres-nio pulls swift-nio-ssl (a second BoringSSL).
+        .target(
+            name: "StoragePostgres",
+            dependencies: [
+                "HermeticCore", "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "JOSE",
             dependencies: [
@@ -98,7 +109,7 @@ let package = Package(
         .target(
             name: "HermeticServer",
             dependencies: [
-                "KeyBroker", "Attestation", "Storage", "HermeticCore", "SEVSNP",
+                "KeyBroker", "Attestation", "Storage", "StoragePostgres", "HermeticCore", "SEVSNP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -130,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "hermetic",
             dependencies: [
-                "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "JOSE", "TestSupport",
+                "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "StoragePostgres", "JOSE", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 "SEVSNP",
@@ -148,7 +159,7 @@ let package = Package(
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "HermeticCore"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),
         .testTarget(
             name: "KeyBrokerTests",
             dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",
@@ -167,6 +178,9 @@ let package = Package(
             dependencies: ["HermeticServer", "KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "HermeticCLITests", dependencies: ["TestSupport", "HermeticCore", "Storage"]),
+        .testTarget(
+            name: "HermeticCLITests",
+            dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
+        ),
     ]
 )

@@ -6,6 +6,7 @@ import KeyBroker
 import Logging
 import NIOCore
 import Storage
+import StoragePostgres
 
 /// The HTTP face of a ``KeyBroker``: `/kbs/v0/*`, `/healthz`, `/metrics` and `/.well-known/jwks.json` on
 /// Hummingbird. It only translates requests and responses; the broker holds the logic.
@@ -39,10 +40,7 @@ public struct BrokerServer: Sendable {
         } else {
             throw ServerError("no key-encryption key: give --kek-file PATH (32 bytes, 64 hex digits or base64) or kek_env in the configuration")
         }
-        guard configuration.store.hasPrefix("sqlite:") else {
-            throw ServerError("store \(configuration.store) is not supported by this build (use sqlite:PATH)")
-        }
-        let store = try SQLiteStore(path: String(configuration.store.dropFirst("sqlite:".count)), kek: kek)
+        let store = try await openStore(configuration.store, kek: kek)
         var adminKeys = configuration.adminPublicKeysPEM
         for file in configuration.adminPublicKeyFiles {
             guard let data = FileManager.default.contents(atPath: file), let pem = String(data: data, encoding: .utf8) else {
@@ -63,6 +61,20 @@ public struct BrokerServer: Sendable {
         var broker = configuration.broker
         broker.insecureAdmin = configuration.insecureAdmin
         return try await KeyBroker(store: store, configuration: broker, verifiers: verifiers, signer: signer, admin: admin)
+    }
+
+    /// Opens the store a `--store` value names: `sqlite:PATH` (the embedded default) or
+    /// `postgres://user@host:port/database` (shared by replicas).
+    ///
+    /// - Throws: ``ServerError`` for any other form, or the store's error when it cannot be opened.
+    public static func openStore(_ spec: String, kek: KeyEncryptionKey) async throws -> any BrokerStore {
+        if spec.hasPrefix("sqlite:") {
+            return try SQLiteStore(path: String(spec.dropFirst("sqlite:".count)), kek: kek)
+        }
+        if PostgresURL.matches(spec) {
+            return try await PostgresStore(url: spec, kek: kek)
+        }
+        throw ServerError("store \(spec.prefix(16))… is not supported (use sqlite:PATH or postgres://user@host:port/database)")
     }
 
     /// Runs until the task is cancelled (or, with `handleSignals`, until SIGTERM or SIGINT).

@@ -6,7 +6,7 @@ import TOMLKit
 ///
 /// ```toml
 /// listen = "127.0.0.1:8080"
-/// store = "sqlite:/var/lib/hermetic/kbs.sqlite"
+/// store = "sqlite:/var/lib/hermetic/kbs.sqlite"  # or "postgres://hermetic@db.internal:5432/kbs" for replicas
 /// kek_file = "/etc/hermetic/kek"          # or kek_env = "HERMETIC_KEK"
 /// admin_public_keys = ["/etc/hermetic/admin.pub"]
 /// allow_sample = false                     # development only
@@ -23,7 +23,7 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// The listening port (0 picks a free one).
     public var port = 8080
-    /// The store: `sqlite:PATH`.
+    /// The store: `sqlite:PATH` or `postgres://user@host:port/database`.
     public var store = "sqlite:hermetic-kbs.sqlite"
     /// A file holding the key-encryption key.
     public var kekFile: String?

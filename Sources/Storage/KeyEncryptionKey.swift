@@ -66,7 +66,7 @@ public struct KeyEncryptionKey: Sendable {
     }
 
     /// Encrypts `plaintext` bound to `context` (the resource path): `fingerprint(8) ‖ iv(12) ‖ ciphertext ‖ tag(16)`.
-    func seal(_ plaintext: [UInt8], context: String) throws -> [UInt8] {
+    package func seal(_ plaintext: [UInt8], context: String) throws -> [UInt8] {
         do {
             let box = try AES.GCM.seal(plaintext, using: key, authenticating: Array(context.utf8))
             return (Hex.decode(fingerprint) ?? []) + Array(box.nonce) + [UInt8](box.ciphertext) + [UInt8](box.tag)
@@ -76,7 +76,7 @@ public struct KeyEncryptionKey: Sendable {
     }
 
     /// Decrypts a value sealed by ``seal(_:context:)`` for the same `context`.
-    func open(_ sealed: [UInt8], context: String) throws -> [UInt8] {
+    package func open(_ sealed: [UInt8], context: String) throws -> [UInt8] {
         guard sealed.count >= 8 + 12 + 16 else { throw StoreError(.corrupt, "sealed value of \(context) is too short") }
         guard Hex.encode(Array(sealed.prefix(8))) == fingerprint else {
             throw StoreError(.integrity, "\(context) was sealed under another key-encryption key (\(Hex.encode(Array(sealed.prefix(8)))), not \(fingerprint))")

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "A TOML configuration file.") var config: String?
     @Option(help: "HOST:PORT to listen on (default 127.0.0.1:8080).") var listen: String?
-    @Option(help: "The store: sqlite:PATH.") var store: String?
+    @Option(help: "The store: sqlite:PATH, or postgres://user@host:port/database shared by replicas.") var store: String?
     @Option(name: .customLong("admin-public-key"), help: "An admin public key file (PEM, Ed25519 or P-256); repeatable.") var adminPublicKeys: [String] = []
     @Flag(help: "Accept the sample TEE (development only: its evidence proves nothing).") var allowSample = false
     @Flag(help: "Allow admin calls without a token when no admin key is configured (development only).") var insecureAdmin = false

@@ -1,0 +1,327 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+
+/// The replicated store: PostgreSQL through postgres-nio, for several `hermetic serve` processes sharing one database.
+///
+/// Same semantics as ``SQLiteStore``: resources are sealed with AES-256-GCM under the key-encryption key before they
+/// reach the database; a nonce is consumed by one conditional `UPDATE … RETURNING`, so of two replicas racing for it
+/// exactly one wins; audit appends take a transaction-scoped advisory lock, so the hash chain stays linear across
+/// replicas. The schema is created on first connect.
+public final class PostgresStore: BrokerStore, Sendable {
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let kek: KeyEncryptionKey
+    private let logger: Logger
+    /// Where the store is, without any password (`host:port/database`), for messages.
+    public let location: String
+
+    /// Advisory-lock keys (arbitrary constants, one per serialised operation).
+    private enum Lock: Int64 {
+        case schema = 0x4845_524D_0001
+        case audit = 0x4845_524D_0002
+        case sessions = 0x4845_524D_0003
+    }
+
+    /// Connects to `url` (`postgres://user[:password]@host[:port]/database`), creating the schema if needed.
+    ///
+    /// - Throws: ``StoreError`` `.unavailable` naming the URL's problem or the server's answer (never the password).
+    public init(url: String, kek: KeyEncryptionKey) async throws {
+        let target = try PostgresURL(url)
+        location = target.location
+        self.kek = kek
+        let logger = Logger(label: "hermetic.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.logger = logger
+        // One direct connection first: an unreachable or refusing server fails here, by name, instead of the pool
+        // retrying in the background; it also creates the schema.
+        try await Self.createSchema(target: target, logger: logger)
+        let configuration = PostgresClient.Configuration(
+            host: target.host, port: target.port, username: target.user, password: target.password, database: target.database, tls: .disable
+        )
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        runner = Task { await client.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    /// Closes the connections (the store must not be used afterwards).
+    public func close() { runner.cancel() }
+
+    private static func createSchema(target: PostgresURL, logger: Logger) async throws {
+        let what = "creating the schema in \(target.location)"
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: .init(host: target.host, port: target.port, username: target.user, password: target.password, database: target.database, tls: .disable),
+                id: 0, logger: logger
+            )
+        } catch {
+            throw storeError("connecting to \(target.location)", error)
+        }
+        do {
+            try await connection.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Lock.schema.rawValue))", logger: logger)
+                for statement: PostgresQuery in [
+                    "CREATE TABLE IF NOT EXISTS resource (path TEXT PRIMARY KEY, sealed BYTEA NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
+                    "CREATE TABLE IF NOT EXISTS policy (id TEXT PRIMARY KEY, source TEXT NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
+                    "CREATE TABLE IF NOT EXISTS reference_value (name TEXT PRIMARY KEY, json TEXT NOT NULL)",
+                    """
+                    CREATE TABLE IF NOT EXISTS session (id TEXT PRIMARY KEY, version TEXT NOT NULL, tee TEXT NOT NULL, nonce TEXT NOT NULL,
+                        created_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL, state TEXT NOT NULL, token TEXT)
+                    """,
+                    "CREATE INDEX IF NOT EXISTS session_expiry ON session(expires_at)",
+                    "CREATE TABLE IF NOT EXISTS audit (sequence BIGINT PRIMARY KEY, event TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+                ] {
+                    try await connection.query(statement, logger: logger)
+                }
+            }
+        } catch {
+            try? await connection.close()
+            throw storeError(what, error)
+        }
+        try? await connection.close()
+    }
+
+    // MARK: Plumbing
+
+    /// Runs one statement and collects its rows, naming `what` in any database error.
+    private func rows(_ what: String, _ query: PostgresQuery) async throws -> [PostgresRow] {
+        do {
+            var rows: [PostgresRow] = []
+            for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+            return rows
+        } catch {
+            throw Self.storeError(what, error)
+        }
+    }
+
+    /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    private func transaction<T: Sendable>(_ what: String, _ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
+        let logger = logger
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection, logger) }
+        } catch {
+            throw Self.storeError(what, error)
+        }
+    }
+
+    private static func collect(_ sequence: PostgresRowSequence) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in sequence { rows.append(row) }
+        return rows
+    }
+
+    private static func storeError(_ what: String, _ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError ?? error.beginError ?? error.commitError { return storeError(what, inner) }
+        }
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return StoreError(.unavailable, "\(what): PostgreSQL: \(message)") }
+            return StoreError(.unavailable, "\(what): PostgreSQL \(error.code)")
+        }
+        if let error = error as? PostgresDecodingError {
+            return StoreError(.corrupt, "\(what): column \(error.columnName) is not a \(error.targetType)")
+        }
+        return StoreError(.unavailable, "\(what): \(error)")
+    }
+
+    private static func decode<T: PostgresDecodable>(_ row: PostgresRow, _ column: String, as type: T.Type, _ what: String) throws -> T {
+        do {
+            return try row.makeRandomAccess()[column].decode(T.self)
+        } catch {
+            throw storeError(what, error)
+        }
+    }
+
+    // MARK: Resources
+
+    public func putResource(path: String, value: [UInt8]) async throws {
+        let sealed = Data(try kek.seal(value, context: path))
+        let now = Date().timeIntervalSince1970
+        _ = try await rows("storing resource \(path)", """
+            INSERT INTO resource (path, sealed, updated_at) VALUES (\(path), \(sealed), \(now))
+            ON CONFLICT (path) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at
+            """)
+    }
+
+    public func resource(path: String) async throws -> [UInt8]? {
+        let what = "reading resource \(path)"
+        guard let row = try await rows(what, "SELECT sealed FROM resource WHERE path = \(path)").first else { return nil }
+        return try kek.open([UInt8](try Self.decode(row, "sealed", as: Data.self, what)), context: path)
+    }
+
+    public func deleteResource(path: String) async throws -> Bool {
+        try await !rows("deleting resource \(path)", "DELETE FROM resource WHERE path = \(path) RETURNING path").isEmpty
+    }
+
+    // MARK: Policies and reference values
+
+    public func putPolicy(id: String, source: String) async throws {
+        let now = Date().timeIntervalSince1970
+        _ = try await rows("storing policy \(id)", """
+            INSERT INTO policy (id, source, updated_at) VALUES (\(id), \(source), \(now))
+            ON CONFLICT (id) DO UPDATE SET source = EXCLUDED.source, updated_at = EXCLUDED.updated_at
+            """)
+    }
+
+    public func insertPolicyIfAbsent(id: String, source: String) async throws -> Bool {
+        let now = Date().timeIntervalSince1970
+        return try await !rows("storing policy \(id)", """
+            INSERT INTO policy (id, source, updated_at) VALUES (\(id), \(source), \(now)) ON CONFLICT (id) DO NOTHING RETURNING id
+            """).isEmpty
+    }
+
+    public func policy(id: String) async throws -> String? {
+        let what = "reading policy \(id)"
+        return try await rows(what, "SELECT source FROM policy WHERE id = \(id)").first.map { try Self.decode($0, "source", as: String.self, what) }
+    }
+
+    public func policyIDs() async throws -> [String] {
+        let what = "listing policies"
+        return try await rows(what, "SELECT id FROM policy ORDER BY id COLLATE \"C\"").map { try Self.decode($0, "id", as: String.self, what) }
+    }
+
+    public func putReferenceValue(name: String, json: String) async throws {
+        _ = try await rows("storing reference value \(name)", """
+            INSERT INTO reference_value (name, json) VALUES (\(name), \(json)) ON CONFLICT (name) DO UPDATE SET json = EXCLUDED.json
+            """)
+    }
+
+    public func referenceValues() async throws -> [String: String] {
+        let what = "reading reference values"
+        var values: [String: String] = [:]
+        for row in try await rows(what, "SELECT name, json FROM reference_value") {
+            values[try Self.decode(row, "name", as: String.self, what)] = try Self.decode(row, "json", as: String.self, what)
+        }
+        return values
+    }
+
+    // MARK: Sessions
+
+    public func insertSession(_ session: SessionRecord, liveLimit: Int, now: Date) async throws -> Bool {
+        let what = "creating a session"
+        let nowSeconds = now.timeIntervalSince1970
+        // The count and the insert are serialised across replicas, so the live limit holds for the whole cluster.
+        return try await transaction(what) { connection, logger in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Lock.sessions.rawValue))", logger: logger)
+            let counted = try await Self.collect(connection.query("SELECT COUNT(*) AS live FROM session WHERE expires_at > \(nowSeconds)", logger: logger))
+            let live = try counted.first.map { try Self.decode($0, "live", as: Int64.self, what) } ?? 0
+            guard live < liveLimit else { return false }
+            try await connection.query("""
+                INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token)
+                VALUES (\(session.id), \(session.version), \(session.tee), \(session.nonce), \(session.createdAt.timeIntervalSince1970),
+                        \(session.expiresAt.timeIntervalSince1970), \(session.state.rawValue), \(session.token))
+                """, logger: logger)
+            return true
+        }
+    }
+
+    public func session(id: String) async throws -> SessionRecord? {
+        let what = "reading a session"
+        let found = try await rows(what, "SELECT id, version, tee, nonce, created_at, expires_at, state, token FROM session WHERE id = \(id)")
+        guard let row = found.first else { return nil }
+        guard let state = SessionRecord.State(rawValue: try Self.decode(row, "state", as: String.self, what)) else {
+            throw StoreError(.corrupt, "session has an unknown state")
+        }
+        return SessionRecord(
+            id: try Self.decode(row, "id", as: String.self, what), version: try Self.decode(row, "version", as: String.self, what),
+            tee: try Self.decode(row, "tee", as: String.self, what), nonce: try Self.decode(row, "nonce", as: String.self, what),
+            createdAt: Date(timeIntervalSince1970: try Self.decode(row, "created_at", as: Double.self, what)),
+            expiresAt: Date(timeIntervalSince1970: try Self.decode(row, "expires_at", as: Double.self, what)),
+            state: state, token: try Self.decode(row, "token", as: String?.self, what)
+        )
+    }
+
+    public func consumeNonce(sessionID: String) async throws -> Bool {
+        // One statement: PostgreSQL locks the row, and a concurrent updater re-checks `state` after the winner commits.
+        try await !rows("consuming a nonce", "UPDATE session SET state = 'consumed' WHERE id = \(sessionID) AND state = 'authed' RETURNING id").isEmpty
+    }
+
+    public func markAttested(sessionID: String, token: String) async throws {
+        _ = try await rows("recording an attestation", "UPDATE session SET state = 'attested', token = \(token) WHERE id = \(sessionID)")
+    }
+
+    public func deleteExpiredSessions(now: Date) async throws -> Int {
+        let seconds = now.timeIntervalSince1970
+        return try await rows("collecting expired sessions", "DELETE FROM session WHERE expires_at <= \(seconds) RETURNING id").count
+    }
+
+    // MARK: Audit
+
+    public func appendAudit(_ event: AuditEvent) async throws -> AuditRecord {
+        let what = "appending to the audit log"
+        return try await transaction(what) { connection, logger in
+            // Every replica appends under the same lock, so each record links to the true head.
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Lock.audit.rawValue))", logger: logger)
+            let head = try await Self.collect(connection.query(
+                "SELECT sequence, event, previous_hash, hash FROM audit ORDER BY sequence DESC LIMIT 1", logger: logger
+            ))
+            let last = try head.first.map { try Self.auditRecord($0, what) }
+            let record = AuditRecord(event: event, after: last)
+            try await connection.query("""
+                INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (\(record.sequence), \(record.eventJSON), \(record.previousHash), \(record.hash))
+                """, logger: logger)
+            return record
+        }
+    }
+
+    public func auditRecords() async throws -> [AuditRecord] {
+        let what = "reading the audit log"
+        return try await rows(what, "SELECT sequence, event, previous_hash, hash FROM audit ORDER BY sequence").map { try Self.auditRecord($0, what) }
+    }
+
+    private static func auditRecord(_ row: PostgresRow, _ what: String) throws -> AuditRecord {
+        AuditRecord(
+            sequence: try decode(row, "sequence", as: Int64.self, what), eventJSON: try decode(row, "event", as: String.self, what),
+            previousHash: try decode(row, "previous_hash", as: String.self, what), hash: try decode(row, "hash", as: String.self, what)
+        )
+    }
+}
+
+/// A parsed `postgres://user[:password]@host[:port]/database` connection string.
+public struct PostgresURL: Sendable, Hashable {
+    /// The user.
+    public var user: String
+    /// The password, if the URL has one (never printed).
+    public var password: String?
+    /// The host.
+    public var host: String
+    /// The port (5432 when absent).
+    public var port: Int
+    /// The database (the user's name when absent, as libpq does).
+    public var database: String
+
+    /// `host:port/database`, safe to print.
+    public var location: String { "\(host):\(port)/\(database)" }
+
+    /// Whether `text` is a PostgreSQL URL (`postgres://` or `postgresql://`).
+    public static func matches(_ text: String) -> Bool { text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") }
+
+    /// Parses a connection string.
+    ///
+    /// - Throws: ``StoreError`` `.unavailable` naming what is missing or unsupported (the password is never repeated).
+    public init(_ text: String) throws {
+        guard Self.matches(text), let components = URLComponents(string: text) else {
+            throw StoreError(.unavailable, "not a PostgreSQL URL (expected postgres://user@host:port/database)")
+        }
+        guard let user = components.user, !user.isEmpty else {
+            throw StoreError(.unavailable, "the PostgreSQL URL has no user (expected postgres://user@host:port/database)")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw StoreError(.unavailable, "the PostgreSQL URL has no host (expected postgres://user@host:port/database)")
+        }
+        if let items = components.queryItems, let unsupported = items.first(where: { !($0.name == "sslmode" && $0.value == "disable") }) {
+            throw StoreError(.unavailable, "the PostgreSQL URL option \(unsupported.name) is not supported (only sslmode=disable; TLS is not yet supported)")
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        self.user = user.removingPercentEncoding ?? user
+        password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        port = components.port ?? 5432
+        self.database = database.isEmpty ? self.user : database
+        guard (1...65535).contains(port) else { throw StoreError(.unavailable, "the PostgreSQL URL port \(port) is out of range") }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import HermeticCore
+import Storage
+import Testing
+
+/// The behaviour every ``BrokerStore`` must have, run against each back end (SQLite and PostgreSQL).
+enum StoreContract {
+    /// Opens a store on one backing database with a given KEK (so a second KEK can be tried on the same data).
+    struct Backing: Sendable {
+        let open: @Sendable (KeyEncryptionKey) async throws -> any BrokerStore
+    }
+
+    /// Stores, reads and deletes a resource; another KEK on the same data is refused by name. Returns the secret.
+    @discardableResult
+    static func resourcesAtRest(_ backing: Backing) async throws -> [UInt8] {
+        let store = try await backing.open(KeyEncryptionKey.generate())
+        let secret = Array("the-plaintext-secret-value-4242".utf8)
+        try await store.putResource(path: "default/key/1", value: secret)
+        #expect(try await store.resource(path: "default/key/1") == secret)
+        #expect(try await store.resource(path: "default/key/2") == nil)
+        try await store.putResource(path: "default/key/1", value: secret + [1])
+        #expect(try await store.resource(path: "default/key/1") == secret + [1])
+        try await store.putResource(path: "default/key/1", value: secret)
+        let other = try await backing.open(KeyEncryptionKey.generate())
+        let error = await #expect(throws: StoreError.self) { try await other.resource(path: "default/key/1") }
+        #expect(error?.code == .integrity)
+        #expect(error?.message.contains("another key-encryption key") == true)
+        #expect(try await store.deleteResource(path: "default/key/1"))
+        #expect(try await !store.deleteResource(path: "default/key/1"))
+        #expect(try await store.resource(path: "default/key/1") == nil)
+        return secret
+    }
+
+    static func sessions(_ backing: Backing) async throws {
+        let store = try await backing.open(.generate())
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        func session(_ id: String, expires: TimeInterval = 300) -> SessionRecord {
+            SessionRecord(id: id, version: "0.4.0", tee: "sample", nonce: "n-\(id)", createdAt: now, expiresAt: now.addingTimeInterval(expires))
+        }
+        #expect(try await store.insertSession(session("a"), liveLimit: 2, now: now))
+        #expect(try await store.insertSession(session("b", expires: 10), liveLimit: 2, now: now))
+        #expect(try await !store.insertSession(session("c"), liveLimit: 2, now: now))
+        let read = try await store.session(id: "a")
+        #expect(read == session("a"))
+        #expect(try await store.session(id: "zzz") == nil)
+        #expect(try await store.consumeNonce(sessionID: "a"))
+        #expect(try await !store.consumeNonce(sessionID: "a"))
+        #expect(try await !store.consumeNonce(sessionID: "zzz"))
+        try await store.markAttested(sessionID: "a", token: "t")
+        #expect(try await store.session(id: "a")?.state == .attested)
+        #expect(try await store.session(id: "a")?.token == "t")
+        // Once "b" has expired it no longer counts, and collection removes it.
+        let later = now.addingTimeInterval(20)
+        #expect(try await store.insertSession(session("c"), liveLimit: 2, now: later))
+        #expect(try await store.deleteExpiredSessions(now: later) == 1)
+        #expect(try await store.session(id: "b") == nil)
+    }
+
+    static func policies(_ backing: Backing) async throws {
+        let store = try await backing.open(.generate())
+        #expect(try await store.insertPolicyIfAbsent(id: "default_cpu", source: "package policy"))
+        #expect(try await !store.insertPolicyIfAbsent(id: "default_cpu", source: "other"))
+        try await store.putPolicy(id: "resource-policy", source: "package policy\nallow := true")
+        try await store.putPolicy(id: "Z-upper", source: "p")
+        #expect(try await store.policyIDs() == ["Z-upper", "default_cpu", "resource-policy"])
+        #expect(try await store.policy(id: "default_cpu") == "package policy")
+        #expect(try await store.policy(id: "missing") == nil)
+        try await store.putPolicy(id: "default_cpu", source: "replaced")
+        #expect(try await store.policy(id: "default_cpu") == "replaced")
+        try await store.putReferenceValue(name: "svn", json: "[\"1\"]")
+        try await store.putReferenceValue(name: "svn", json: "[\"2\"]")
+        try await store.putReferenceValue(name: "launch", json: "[]")
+        #expect(try await store.referenceValues() == ["svn": "[\"2\"]", "launch": "[]"])
+    }
+
+    static func auditChain(_ backing: Backing) async throws {
+        let store = try await backing.open(.generate())
+        let time = Date(timeIntervalSince1970: 1_800_000_000)
+        for verdict in ["affirming", "released", "denied"] {
+            _ = try await store.appendAudit(AuditEvent(kind: .attestation, time: time, client: "127.0.0.1", tee: "sample", verdict: verdict, resourcePath: "a/b/c"))
+        }
+        let records = try await store.auditRecords()
+        #expect(records.map(\.sequence) == [1, 2, 3])
+        #expect(AuditChain.verify(records).isIntact)
+        #expect(AuditChain.verify(records).headHash == records[2].hash)
+        // Reopening keeps the chain and appends after it.
+        let reopened = try await backing.open(.generate())
+        let fourth = try await reopened.appendAudit(AuditEvent(kind: .admin, time: time, verdict: "set"))
+        #expect(fourth.previousHash == records[2].hash)
+
+        var edited = records
+        edited[1].eventJSON = edited[1].eventJSON.replacingOccurrences(of: "released", with: "denied!")
+        #expect(AuditChain.verify(edited).problems.contains { $0.contains("record 2") && $0.contains("edited") })
+        var deleted = records
+        deleted.remove(at: 1)
+        #expect(!AuditChain.verify(deleted).isIntact)
+        var inserted = records
+        inserted.insert(AuditRecord(event: AuditEvent(kind: .release, time: time, verdict: "released"), after: records[0]), at: 1)
+        #expect(!AuditChain.verify(inserted).isIntact)
+        // A record's JSON never holds more than the event fields.
+        #expect(records[0].eventJSON.hasPrefix(#"{"client":"127.0.0.1","detail":"","kind":"attestation""#))
+    }
+
+    /// Two store instances on one database (two replicas) race: every nonce is won exactly once, and concurrent audit
+    /// appends from both stay one linear chain.
+    static func replicasRace(_ backing: Backing) async throws {
+        let first = try await backing.open(.generate())
+        let second = try await backing.open(.generate())
+        let now = Date()
+        for index in 0..<20 {
+            _ = try await first.insertSession(
+                SessionRecord(id: "s\(index)", version: "0.4.0", tee: "sample", nonce: "n", createdAt: now, expiresAt: now.addingTimeInterval(60)),
+                liveLimit: 1000, now: now
+            )
+        }
+        let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<20 {
+                for store in [first, second, first, second] {
+                    group.addTask { try await store.consumeNonce(sessionID: "s\(index)") }
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(wins == 20)
+        try await withThrowingTaskGroup(of: AuditRecord.self) { group in
+            for index in 0..<40 {
+                let store = index.isMultiple(of: 2) ? first : second
+                group.addTask { try await store.appendAudit(AuditEvent(kind: .admin, time: now, verdict: "set-\(index)")) }
+            }
+            for try await _ in group {}
+        }
+        let records = try await first.auditRecords()
+        #expect(records.count == 40)
+        #expect(AuditChain.verify(records).isIntact)
+    }
+}
