@@ -67,7 +67,7 @@ extension KeyBroker {
 
     /// Evaluates the resource policy: `input` = the token claims, `data` = plugin, path and query.
     func resourcePolicyAllows(claims: JSONValue, path: ResourcePath, query: String) async throws -> Bool {
-        guard case .resource(let source, _)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true) else {
+        guard case .resource(_, let allowQuery)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true) else {
             return false
         }
         var queryMembers: [String: JSONValue] = [:]
@@ -81,9 +81,8 @@ extension KeyBroker {
             "query": .object(queryMembers),
         ])
         do {
-            // The data document differs per request, so the (small) policy is compiled with it each time.
-            let policy = try Policy(modules: [(name: "resource-policy.rego", source: source)], data: try JSONReader.parse(data.serialized()))
-            let result = try policy.prepare(query: "hermetic_allow := data.policy.allow")
+            // The data document differs per request: the compiled query is rebased on it, not compiled again.
+            let result = try allowQuery.replacingData(with: try JSONReader.parse(data.serialized()))
                 .evaluate(input: try JSONReader.parse(claims.serialized()), print: { _ in })
             return result.first?["hermetic_allow"] == .bool(true)
         } catch {

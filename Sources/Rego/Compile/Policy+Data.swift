@@ -10,6 +10,14 @@ extension Policy {
     public var data: Value { baseData }
 }
 
+extension PreparedQuery {
+    /// The same compiled query over a different base document: how a caller whose `data` changes per request
+    /// (the key broker's resource policy) evaluates without compiling again.
+    public func replacingData(with data: Value) -> PreparedQuery {
+        PreparedQuery(policy: policy.replacingData(with: data), body: body, slotCount: slotCount, namedSlots: namedSlots)
+    }
+}
+
 extension RuleNode {
     /// This tree with the base document replaced.
     func rebased(on base: Value?) -> RuleNode {

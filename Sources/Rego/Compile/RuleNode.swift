@@ -12,10 +12,15 @@ final class RuleNode: Sendable {
     let children: [String: RuleNode]
     /// This node's position in its tree, which indexes the evaluator's per-query document cache.
     let index: Int
+    /// How far below this node the nearest single-value partial rule puts its value (`p[q].r := v` at `p`: 2);
+    /// other rules may build documents around that value but not inside it.
+    let partialRuleLeafDepth: Int?
 
     init(path: [String], completeRules: [Rule], partialRules: [Rule], base: Value?, children: [String: RuleNode],
          index: Int) {
         self.index = index
+        partialRuleLeafDepth = partialRules.lazy.filter { $0.kind == .singleValue }
+            .map { $0.head.count - Policy.constantKeys($0.head).count }.min()
         self.path = path
         self.completeRules = completeRules
         self.partialRules = partialRules

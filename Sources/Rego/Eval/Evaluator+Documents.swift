@@ -96,13 +96,11 @@ extension Evaluator {
             if document != nil, case .object(let base)? = node.base {
                 for entry in base.entries where object[entry.key] == nil { object[entry.key] = entry.value }
             }
-            let ruleLeafDepth = node.partialRules.lazy.filter { $0.kind == .singleValue }
-                .map { $0.head.count - Policy.constantKeys($0.head).count }.min()
             for (name, child) in node.children {
                 if let childValue = try documentValue(child) {
                     let existing = object[.string(name)]
                     if document != nil, let existing,
-                       !Evaluator.canMerge(existing, childValue, leafDepth: ruleLeafDepth.map { $0 - 1 }) {
+                       !Evaluator.canMerge(existing, childValue, leafDepth: node.partialRuleLeafDepth.map { $0 - 1 }) {
                         throw RegoError(code: .evalConflict, message: "object keys must be unique",
                                         location: child.completeRules.first?.location ?? child.partialRules.first?.location)
                     }

@@ -196,8 +196,8 @@ public final class SNPVerifier: Sendable {
             guard certificate.isValid(at: options.time) else {
                 throw SNPError(
                     .certificateValidity,
-                    "\(role) certificate \"\(certificate.subject.commonName ?? "")\" is not valid at \(Self.timestamp(options.time)) "
-                        + "(valid \(Self.timestamp(certificate.notBefore)) to \(Self.timestamp(certificate.notAfter)))"
+                    "\(role) certificate \"\(certificate.subject.commonName ?? "")\" is not valid at \(Timestamp.text(options.time)) "
+                        + "(valid \(Timestamp.text(certificate.notBefore)) to \(Timestamp.text(certificate.notAfter)))"
                 )
             }
         }
@@ -212,14 +212,14 @@ public final class SNPVerifier: Sendable {
                 throw SNPError(.revocation, "CRL of \"\(crl.issuer.commonName ?? "")\" is not signed by the ARK of \(product.rawValue)")
             }
             guard crl.thisUpdate <= options.time else {
-                throw SNPError(.revocation, "CRL of \"\(crl.issuer.commonName ?? "")\" is issued \(Self.timestamp(crl.thisUpdate)), after \(Self.timestamp(options.time))")
+                throw SNPError(.revocation, "CRL of \"\(crl.issuer.commonName ?? "")\" is issued \(Timestamp.text(crl.thisUpdate)), after \(Timestamp.text(options.time))")
             }
             if let next = crl.nextUpdate, next < options.time {
-                throw SNPError(.revocation, "CRL of \"\(crl.issuer.commonName ?? "")\" is stale: next update was due \(Self.timestamp(next))")
+                throw SNPError(.revocation, "CRL of \"\(crl.issuer.commonName ?? "")\" is stale: next update was due \(Timestamp.text(next))")
             }
             for certificate in certificates {
                 if let entry = crl.revocation(of: certificate), entry.revocationDate <= options.time {
-                    throw SNPError(.revocation, "\"\(certificate.subject.commonName ?? "")\" serial \(Hex.encode(certificate.serialNumber)) is revoked since \(Self.timestamp(entry.revocationDate))")
+                    throw SNPError(.revocation, "\"\(certificate.subject.commonName ?? "")\" serial \(Hex.encode(certificate.serialNumber)) is revoked since \(Timestamp.text(entry.revocationDate))")
                 }
             }
         }
@@ -276,10 +276,6 @@ public final class SNPVerifier: Sendable {
         do { return try certificate.publicKey() } catch {
             throw SNPError(.certificateChain, "\(role) public key is unusable: \(error)")
         }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
     }
 }
 

@@ -94,9 +94,3 @@ public struct CheckedCollateral: Sendable {
         }
     }
 }
-
-/// RFC 3339 text of a time, for messages and claims (a format style: making an `ISO8601DateFormatter` per call
-/// costs more than a quote's signature checks).
-enum Timestamp {
-    static func text(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
-}
