@@ -86,8 +86,8 @@ public struct BrokerServer: Sendable {
         let broker = self.broker
         let logger = self.logger
         let maxBody = broker.configuration.maxBodyBytes
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            await Self.respond(to: request, broker: broker, maxBody: maxBody, logger: logger)
+        let responder = CallbackResponder<BrokerRequestContext> { request, context in
+            await Self.respond(to: request, client: context.clientAddress, broker: broker, maxBody: maxBody, logger: logger)
         }
         let application = Application(
             responder: responder,
@@ -109,7 +109,7 @@ public struct BrokerServer: Sendable {
         }
     }
 
-    static func respond(to request: Request, broker: KeyBroker, maxBody: Int, logger: Logger) async -> Response {
+    static func respond(to request: Request, client: String, broker: KeyBroker, maxBody: Int, logger: Logger) async -> Response {
         let path = request.uri.path
         let method = request.method.rawValue
         let response: BrokerResponse
@@ -136,7 +136,8 @@ public struct BrokerServer: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             response = await broker.handle(BrokerRequest(
-                method: method, path: String(path.dropFirst("/kbs/v0/".count)), query: request.uri.query ?? "", headers: headers, body: body
+                method: method, path: String(path.dropFirst("/kbs/v0/".count)), query: request.uri.query ?? "", headers: headers, body: body,
+                client: client
             ))
         }
         // One line per request: method, path and status; never headers, bodies, cookies or tokens.

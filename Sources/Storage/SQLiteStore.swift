@@ -38,6 +38,23 @@ public final class SQLiteStore: BrokerStore, Sendable {
                 CREATE TABLE audit (sequence INTEGER PRIMARY KEY, event TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2-configuration-generation") { db in
+            var statements = """
+                CREATE TABLE configuration_generation (id INTEGER PRIMARY KEY CHECK (id = 0), value INTEGER NOT NULL);
+                INSERT INTO configuration_generation (id, value) VALUES (0, 0);
+
+                """
+            for table in ["policy", "reference_value"] {
+                for operation in ["INSERT", "UPDATE", "DELETE"] {
+                    statements += """
+                        CREATE TRIGGER \(table)_\(operation.lowercased())_generation AFTER \(operation) ON \(table)
+                        BEGIN UPDATE configuration_generation SET value = value + 1; END;
+
+                        """
+                }
+            }
+            try db.execute(sql: statements)
+        }
         return migrator
     }
 
@@ -140,30 +157,64 @@ public final class SQLiteStore: BrokerStore, Sendable {
     }
 
     public func session(id: String) async throws -> SessionRecord? {
-        try await read("reading a session") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [id]) else { return nil }
-            guard let state = SessionRecord.State(rawValue: row["state"]) else {
-                throw StoreError(.corrupt, "session has an unknown state")
-            }
-            return SessionRecord(
-                id: row["id"], version: row["version"], tee: row["tee"], nonce: row["nonce"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]), expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
-                state: state, token: row["token"]
-            )
-        }
+        try await read("reading a session") { db in try Self.session(db, id: id) }
     }
 
-    public func consumeNonce(sessionID: String) async throws -> Bool {
+    public func configurationGeneration() async throws -> Int64 {
+        try await read("reading the configuration generation") { db in try Self.generation(db) }
+    }
+
+    public func sessionSnapshot(id: String) async throws -> SessionSnapshot {
+        try await read("reading a session") { db in SessionSnapshot(session: try Self.session(db, id: id), generation: try Self.generation(db)) }
+    }
+
+    public func beginAttestation(sessionID: String, now: Date) async throws -> AttestationStart {
         try await run("consuming a nonce") { db in
+            guard let session = try Self.session(db, id: sessionID) else { return .unknownSession }
+            guard session.expiresAt > now else { return .expired(session) }
             try db.execute(sql: "UPDATE session SET state = 'consumed' WHERE id = ? AND state = 'authed'", arguments: [sessionID])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return .nonceAlreadyUsed(session) }
+            var consumed = session
+            consumed.state = .consumed
+            return .started(consumed, generation: try Self.generation(db))
         }
     }
 
-    public func markAttested(sessionID: String, token: String) async throws {
+    public func completeAttestation(sessionID: String, token: String, audit event: AuditEvent) async throws -> AuditRecord {
         try await run("recording an attestation") { db in
             try db.execute(sql: "UPDATE session SET state = 'attested', token = ? WHERE id = ?", arguments: [token, sessionID])
+            return try Self.appendAudit(db, event)
         }
+    }
+
+    public func releaseResource(path: String, audit event: AuditEvent) async throws -> [UInt8]? {
+        let kek = kek
+        return try await run("releasing resource \(path)") { db -> [UInt8]? in
+            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM resource WHERE path = ?", arguments: [path]) else { return nil }
+            // Opened inside the transaction: a resource that cannot be opened is not recorded as released.
+            let value = try kek.open([UInt8](sealed), context: path)
+            _ = try Self.appendAudit(db, event)
+            return value
+        }
+    }
+
+    private static func session(_ db: Database, id: String) throws -> SessionRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [id]) else { return nil }
+        guard let state = SessionRecord.State(rawValue: row["state"]) else {
+            throw StoreError(.corrupt, "session has an unknown state")
+        }
+        return SessionRecord(
+            id: row["id"], version: row["version"], tee: row["tee"], nonce: row["nonce"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
+            state: state, token: row["token"]
+        )
+    }
+
+    private static func generation(_ db: Database) throws -> Int64 {
+        guard let value = try Int64.fetchOne(db, sql: "SELECT value FROM configuration_generation WHERE id = 0") else {
+            throw StoreError(.corrupt, "the configuration generation row is missing")
+        }
+        return value
     }
 
     public func deleteExpiredSessions(now: Date) async throws -> Int {
@@ -176,13 +227,15 @@ public final class SQLiteStore: BrokerStore, Sendable {
     // MARK: Audit
 
     public func appendAudit(_ event: AuditEvent) async throws -> AuditRecord {
-        try await run("appending to the audit log") { db in
-            let last = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1").map(Self.auditRecord)
-            let record = AuditRecord(event: event, after: last)
-            try db.execute(sql: "INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (?, ?, ?, ?)",
-                           arguments: [record.sequence, record.eventJSON, record.previousHash, record.hash])
-            return record
-        }
+        try await run("appending to the audit log") { db in try Self.appendAudit(db, event) }
+    }
+
+    private static func appendAudit(_ db: Database, _ event: AuditEvent) throws -> AuditRecord {
+        let last = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1").map(Self.auditRecord)
+        let record = AuditRecord(event: event, after: last)
+        try db.execute(sql: "INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (?, ?, ?, ?)",
+                       arguments: [record.sequence, record.eventJSON, record.previousHash, record.hash])
+        return record
     }
 
     public func auditRecords() async throws -> [AuditRecord] {

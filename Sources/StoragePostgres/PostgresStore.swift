@@ -73,6 +73,22 @@ public final class PostgresStore: BrokerStore, Sendable {
                     """,
                     "CREATE INDEX IF NOT EXISTS session_expiry ON session(expires_at)",
                     "CREATE TABLE IF NOT EXISTS audit (sequence BIGINT PRIMARY KEY, event TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+                    // The configuration generation, raised by a trigger on every row change of a policy or a
+                    // reference value, whoever makes it, so replicas cache both without serving stale ones.
+                    "CREATE TABLE IF NOT EXISTS configuration_generation (id INT PRIMARY KEY CHECK (id = 0), value BIGINT NOT NULL)",
+                    "INSERT INTO configuration_generation (id, value) VALUES (0, 0) ON CONFLICT (id) DO NOTHING",
+                    """
+                    CREATE OR REPLACE FUNCTION hermetic_raise_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN UPDATE configuration_generation SET value = value + 1 WHERE id = 0; RETURN NULL; END $$
+                    """,
+                    """
+                    CREATE OR REPLACE TRIGGER policy_generation AFTER INSERT OR UPDATE OR DELETE ON policy
+                    FOR EACH ROW EXECUTE FUNCTION hermetic_raise_generation()
+                    """,
+                    """
+                    CREATE OR REPLACE TRIGGER reference_value_generation AFTER INSERT OR UPDATE OR DELETE ON reference_value
+                    FOR EACH ROW EXECUTE FUNCTION hermetic_raise_generation()
+                    """,
                 ] {
                     try await connection.query(statement, logger: logger)
                 }
@@ -219,29 +235,89 @@ public final class PostgresStore: BrokerStore, Sendable {
         }
     }
 
+    private static let sessionColumns = "id, version, tee, nonce, created_at, expires_at, state, token"
+
     public func session(id: String) async throws -> SessionRecord? {
         let what = "reading a session"
-        let found = try await rows(what, "SELECT id, version, tee, nonce, created_at, expires_at, state, token FROM session WHERE id = \(id)")
-        guard let row = found.first else { return nil }
-        guard let state = SessionRecord.State(rawValue: try Self.decode(row, "state", as: String.self, what)) else {
+        let found = try await rows(what, "SELECT \(unescaped: Self.sessionColumns) FROM session WHERE id = \(id)")
+        return try found.first.map { try Self.session($0, what) }
+    }
+
+    public func configurationGeneration() async throws -> Int64 {
+        let what = "reading the configuration generation"
+        guard let row = try await rows(what, "SELECT value FROM configuration_generation WHERE id = 0").first else {
+            throw StoreError(.corrupt, "the configuration generation row is missing")
+        }
+        return try Self.decode(row, "value", as: Int64.self, what)
+    }
+
+    public func sessionSnapshot(id: String) async throws -> SessionSnapshot {
+        let what = "reading a session"
+        // One statement: the generation comes back with the session, or alone when there is no session.
+        let found = try await rows(what, """
+            SELECT g.value AS generation, s.id, s.version, s.tee, s.nonce, s.created_at, s.expires_at, s.state, s.token
+            FROM configuration_generation g LEFT JOIN session s ON s.id = \(id) WHERE g.id = 0
+            """)
+        guard let row = found.first else { throw StoreError(.corrupt, "the configuration generation row is missing") }
+        let generation = try Self.decode(row, "generation", as: Int64.self, what)
+        guard try Self.decode(row, "id", as: String?.self, what) != nil else { return SessionSnapshot(session: nil, generation: generation) }
+        return SessionSnapshot(session: try Self.session(row, what), generation: generation)
+    }
+
+    public func beginAttestation(sessionID: String, now: Date) async throws -> AttestationStart {
+        let what = "consuming a nonce"
+        let seconds = now.timeIntervalSince1970
+        // One statement. The `before` snapshot shows the row as it was; the conditional UPDATE locks it, and a
+        // concurrent updater re-checks `state` after the winner commits, so exactly one caller claims the nonce.
+        let found = try await rows(what, """
+            WITH before AS (SELECT \(unescaped: Self.sessionColumns) FROM session WHERE id = \(sessionID)),
+                 claimed AS (UPDATE session SET state = 'consumed' WHERE id = \(sessionID) AND state = 'authed' AND expires_at > \(seconds) RETURNING id)
+            SELECT before.*, (SELECT COUNT(*) FROM claimed) AS claimed,
+                   (SELECT value FROM configuration_generation WHERE id = 0) AS generation
+            FROM before
+            """)
+        guard let row = found.first else { return .unknownSession }
+        var session = try Self.session(row, what)
+        guard session.expiresAt > now else { return .expired(session) }
+        guard try Self.decode(row, "claimed", as: Int64.self, what) == 1 else { return .nonceAlreadyUsed(session) }
+        guard let generation = try Self.decode(row, "generation", as: Int64?.self, what) else {
+            throw StoreError(.corrupt, "the configuration generation row is missing")
+        }
+        session.state = .consumed
+        return .started(session, generation: generation)
+    }
+
+    public func completeAttestation(sessionID: String, token: String, audit event: AuditEvent) async throws -> AuditRecord {
+        try await transaction("recording an attestation") { connection, logger in
+            try await connection.query("UPDATE session SET state = 'attested', token = \(token) WHERE id = \(sessionID)", logger: logger)
+            return try await Self.appendAudit(event, connection: connection, logger: logger, "recording an attestation")
+        }
+    }
+
+    public func releaseResource(path: String, audit event: AuditEvent) async throws -> [UInt8]? {
+        let what = "releasing resource \(path)"
+        let kek = kek
+        return try await transaction(what) { connection, logger -> [UInt8]? in
+            let found = try await Self.collect(connection.query("SELECT sealed FROM resource WHERE path = \(path)", logger: logger))
+            guard let row = found.first else { return nil }
+            // Opened inside the transaction: a resource that cannot be opened is not recorded as released.
+            let value = try kek.open([UInt8](try Self.decode(row, "sealed", as: Data.self, what)), context: path)
+            _ = try await Self.appendAudit(event, connection: connection, logger: logger, what)
+            return value
+        }
+    }
+
+    private static func session(_ row: PostgresRow, _ what: String) throws -> SessionRecord {
+        guard let state = SessionRecord.State(rawValue: try decode(row, "state", as: String.self, what)) else {
             throw StoreError(.corrupt, "session has an unknown state")
         }
         return SessionRecord(
-            id: try Self.decode(row, "id", as: String.self, what), version: try Self.decode(row, "version", as: String.self, what),
-            tee: try Self.decode(row, "tee", as: String.self, what), nonce: try Self.decode(row, "nonce", as: String.self, what),
-            createdAt: Date(timeIntervalSince1970: try Self.decode(row, "created_at", as: Double.self, what)),
-            expiresAt: Date(timeIntervalSince1970: try Self.decode(row, "expires_at", as: Double.self, what)),
-            state: state, token: try Self.decode(row, "token", as: String?.self, what)
+            id: try decode(row, "id", as: String.self, what), version: try decode(row, "version", as: String.self, what),
+            tee: try decode(row, "tee", as: String.self, what), nonce: try decode(row, "nonce", as: String.self, what),
+            createdAt: Date(timeIntervalSince1970: try decode(row, "created_at", as: Double.self, what)),
+            expiresAt: Date(timeIntervalSince1970: try decode(row, "expires_at", as: Double.self, what)),
+            state: state, token: try decode(row, "token", as: String?.self, what)
         )
-    }
-
-    public func consumeNonce(sessionID: String) async throws -> Bool {
-        // One statement: PostgreSQL locks the row, and a concurrent updater re-checks `state` after the winner commits.
-        try await !rows("consuming a nonce", "UPDATE session SET state = 'consumed' WHERE id = \(sessionID) AND state = 'authed' RETURNING id").isEmpty
-    }
-
-    public func markAttested(sessionID: String, token: String) async throws {
-        _ = try await rows("recording an attestation", "UPDATE session SET state = 'attested', token = \(token) WHERE id = \(sessionID)")
     }
 
     public func deleteExpiredSessions(now: Date) async throws -> Int {
@@ -253,19 +329,22 @@ public final class PostgresStore: BrokerStore, Sendable {
 
     public func appendAudit(_ event: AuditEvent) async throws -> AuditRecord {
         let what = "appending to the audit log"
-        return try await transaction(what) { connection, logger in
-            // Every replica appends under the same lock, so each record links to the true head.
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Lock.audit.rawValue))", logger: logger)
-            let head = try await Self.collect(connection.query(
-                "SELECT sequence, event, previous_hash, hash FROM audit ORDER BY sequence DESC LIMIT 1", logger: logger
-            ))
-            let last = try head.first.map { try Self.auditRecord($0, what) }
-            let record = AuditRecord(event: event, after: last)
-            try await connection.query("""
-                INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (\(record.sequence), \(record.eventJSON), \(record.previousHash), \(record.hash))
-                """, logger: logger)
-            return record
-        }
+        return try await transaction(what) { connection, logger in try await Self.appendAudit(event, connection: connection, logger: logger, what) }
+    }
+
+    /// Appends inside the caller's transaction. Every replica appends under the same lock, so each record links to
+    /// the true head.
+    private static func appendAudit(_ event: AuditEvent, connection: PostgresConnection, logger: Logger, _ what: String) async throws -> AuditRecord {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Lock.audit.rawValue))", logger: logger)
+        let head = try await collect(connection.query(
+            "SELECT sequence, event, previous_hash, hash FROM audit ORDER BY sequence DESC LIMIT 1", logger: logger
+        ))
+        let last = try head.first.map { try auditRecord($0, what) }
+        let record = AuditRecord(event: event, after: last)
+        try await connection.query("""
+            INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (\(record.sequence), \(record.eventJSON), \(record.previousHash), \(record.hash))
+            """, logger: logger)
+        return record
     }
 
     public func auditRecords() async throws -> [AuditRecord] {

@@ -102,7 +102,7 @@ struct ScaleOutTests {
             let b = try ServeProcess(["--store", store] + files.arguments)
             defer { b.stop() }
             let admin = try await AdminToken.make(privateKeyPEM: files.adminPrivateKeyPEM)
-            // Admin writes through B are visible to A: nothing is cached per process.
+            // Admin writes through B are visible to A.
             let adminClient = KBSClient(transport: URLSessionTransport(baseURL: b.url))
             try await adminClient.setResource("default/key/1", value: Array("replicated".utf8), adminToken: admin)
             try await adminClient.setResourcePolicy(rego: "package policy\nallow := true", adminToken: admin)
@@ -118,8 +118,16 @@ struct ScaleOutTests {
                 // The session's nonce was consumed on B: another attest for it on A is refused.
                 let replay = SplitTransport(auth: URLSessionTransport(baseURL: a.url), rest: URLSessionTransport(baseURL: a.url))
                 let response = try await replay.send(method: "POST", path: "/kbs/v0/attest", headers: ["Cookie": "kbs-session-id=\(attested.sessionID)", "Content-Type": "application/json"], body: Array("{}".utf8))
-                #expect(response.status >= 400)
+                #expect(response.status == 401)
+                #expect(String(decoding: response.body, as: UTF8.self).contains("nonce has already been used"))
             }
+            // A's cached resource policy is dropped when B changes it: the configuration generation moved.
+            try await adminClient.setResourcePolicy(rego: "package policy\nallow := false", adminToken: admin)
+            let key = PrivateJWK.generateEC(.p256)
+            let guest = KBSClient(transport: URLSessionTransport(baseURL: a.url))
+            let attested = try await guest.attest(evidence: SampleEvidenceSource(), key: key)
+            let denied = await #expect(throws: KBSClientError.self) { try await guest.resource("default/key/1", attested: attested, key: key) }
+            #expect(denied?.variant == "PolicyDeny")
             let verify = try CLIRun.hermetic(["audit", "verify", "--store", store])
             #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
             #expect(verify.stdout.contains("chain: intact"))

@@ -87,6 +87,9 @@ struct LoopbackTests {
             #expect(publicKey.rawRepresentation == broker.signer.publicKey.rawRepresentation)
             _ = try await EARTokenVerifier(trusting: [publicKey]).verify(attested.token, at: Date())
             #expect(try await raw(url, "GET", "/nope").0 == 404)
+            // The audit record names the client's address and port.
+            let records = try await broker.store.auditRecords()
+            #expect(records.contains { $0.eventJSON.contains(#""client":"127.0.0.1:"#) }, "\(records.map(\.eventJSON))")
         }
     }
 

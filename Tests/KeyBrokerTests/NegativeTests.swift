@@ -186,7 +186,9 @@ struct NegativeTests {
         let admin = ["Authorization": "Bearer \(harness.adminToken)", "Cookie": "kbs-session-id=\(cookie)"]
         for path in ["auth", "attest", "attestation-policy", "resource-policy", "reference-value"] {
             for body in ["{", "", "[1,2]", "\"x\"", "{\"version\":1}"] {
-                let response = await harness.broker.handle(BrokerRequest(method: "POST", path: path, headers: admin, body: Array(body.utf8)))
+                // The first attest request of a session consumes its nonce, well-formed or not: each gets a fresh one.
+                let headers = path == "attest" ? ["Cookie": "kbs-session-id=\(await openSession(harness))"] : admin
+                let response = await harness.broker.handle(BrokerRequest(method: "POST", path: path, headers: headers, body: Array(body.utf8)))
                 #expect(response.status == 401, "\(path) \(body)")
                 let json = try JSONDecoder().decode(JSONValue.self, from: Data(response.body))
                 #expect(json["type"]?.stringValue?.hasSuffix("SerdeError") == true || json["type"]?.stringValue?.hasSuffix("RvpsError") == true, "\(path) \(body): \(json)")
@@ -197,6 +199,9 @@ struct NegativeTests {
         let cookie2 = await openSession(harness)
         expectError(await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(cookie2)"], body: Array(bad.utf8))),
                     status: 401, variant: "SerdeError", detail: "tee-pubkey")
+        // That request used the session's nonce: a corrected one needs a new challenge.
+        expectError(await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(cookie2)"], body: Array(bad.utf8))),
+                    status: 401, variant: "AttestationError", detail: "already been used")
         // A policy that does not compile is refused before it is stored.
         let policy = #"{"policy":"\#(Base64.encodeURL(Array("package policy\nallow if {".utf8)))"}"#
         expectError(await harness.broker.handle(BrokerRequest(method: "POST", path: "resource-policy", headers: admin, body: Array(policy.utf8))),

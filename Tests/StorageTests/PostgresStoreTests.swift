@@ -17,6 +17,8 @@ struct PostgresStoreTests {
             try await StoreContract.resourcesAtRest(try backing("resources"))
             try await StoreContract.sessions(try backing("sessions"))
             try await StoreContract.policies(try backing("policies"))
+            try await StoreContract.configurationGeneration(try backing("generation"))
+            try await StoreContract.releases(try backing("releases"))
             try await StoreContract.auditChain(try backing("audit"))
             try await StoreContract.replicasRace(try backing("race"))
         }

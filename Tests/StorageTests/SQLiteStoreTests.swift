@@ -50,6 +50,18 @@ struct SQLiteStoreTests {
         try await StoreContract.policies(StoreContract.Backing { try SQLiteStore(path: path, kek: $0) })
     }
 
+    @Test("every change to a policy or reference value raises the configuration generation, by any writer")
+    func configurationGeneration() async throws {
+        let path = temporaryDatabase()
+        try await StoreContract.configurationGeneration(StoreContract.Backing { try SQLiteStore(path: path, kek: $0) })
+    }
+
+    @Test("a release reads the resource and appends its audit record in one transaction")
+    func releases() async throws {
+        let path = temporaryDatabase()
+        try await StoreContract.releases(StoreContract.Backing { try SQLiteStore(path: path, kek: $0) })
+    }
+
     @Test("the audit log chains every record; edits, insertions and deletions are found")
     func auditChain() async throws {
         let path = temporaryDatabase()

@@ -43,12 +43,23 @@ enum StoreContract {
         let read = try await store.session(id: "a")
         #expect(read == session("a"))
         #expect(try await store.session(id: "zzz") == nil)
-        #expect(try await store.consumeNonce(sessionID: "a"))
-        #expect(try await !store.consumeNonce(sessionID: "a"))
-        #expect(try await !store.consumeNonce(sessionID: "zzz"))
-        try await store.markAttested(sessionID: "a", token: "t")
+        let generation = try await store.configurationGeneration()
+        var consumed = session("a")
+        consumed.state = .consumed
+        #expect(try await store.beginAttestation(sessionID: "a", now: now) == .started(consumed, generation: generation))
+        #expect(try await store.beginAttestation(sessionID: "a", now: now) == .nonceAlreadyUsed(consumed))
+        #expect(try await store.beginAttestation(sessionID: "zzz", now: now) == .unknownSession)
+        // An expired session is refused as expired, and its nonce stays unconsumed.
+        #expect(try await store.beginAttestation(sessionID: "b", now: now.addingTimeInterval(10)) == .expired(session("b", expires: 10)))
+        #expect(try await store.session(id: "b")?.state == .authed)
+        let record = try await store.completeAttestation(
+            sessionID: "a", token: "t", audit: AuditEvent(kind: .attestation, time: now, client: "192.0.2.7", tee: "sample", verdict: "affirming")
+        )
         #expect(try await store.session(id: "a")?.state == .attested)
         #expect(try await store.session(id: "a")?.token == "t")
+        #expect(try await store.auditRecords() == [record])
+        #expect(try await store.sessionSnapshot(id: "a") == SessionSnapshot(session: try await store.session(id: "a"), generation: generation))
+        #expect(try await store.sessionSnapshot(id: "zzz") == SessionSnapshot(session: nil, generation: generation))
         // Once "b" has expired it no longer counts, and collection removes it.
         let later = now.addingTimeInterval(20)
         #expect(try await store.insertSession(session("c"), liveLimit: 2, now: later))
@@ -71,6 +82,47 @@ enum StoreContract {
         try await store.putReferenceValue(name: "svn", json: "[\"2\"]")
         try await store.putReferenceValue(name: "launch", json: "[]")
         #expect(try await store.referenceValues() == ["svn": "[\"2\"]", "launch": "[]"])
+    }
+
+    /// Every change to a policy or a reference value raises the configuration generation; nothing else does.
+    static func configurationGeneration(_ backing: Backing) async throws {
+        let store = try await backing.open(.generate())
+        var last = try await store.configurationGeneration()
+        func raised(_ change: () async throws -> Void) async throws -> Bool {
+            try await change()
+            let now = try await store.configurationGeneration()
+            defer { last = now }
+            return now > last
+        }
+        #expect(try await raised { try await store.putPolicy(id: "p", source: "package policy") })
+        #expect(try await raised { try await store.putPolicy(id: "p", source: "package policy\nallow := true") })
+        #expect(try await raised { _ = try await store.insertPolicyIfAbsent(id: "q", source: "package q") })
+        #expect(try await !raised { _ = try await store.insertPolicyIfAbsent(id: "q", source: "package other") })
+        #expect(try await raised { try await store.putReferenceValue(name: "svn", json: "[1]") })
+        #expect(try await raised { try await store.putReferenceValue(name: "svn", json: "[2]") })
+        #expect(try await !raised { try await store.putResource(path: "a/b/c", value: [1]) })
+        #expect(try await !raised { _ = try await store.appendAudit(AuditEvent(kind: .admin, time: Date(), verdict: "set")) })
+        // Another instance on the same database (another replica) sees the same generation.
+        let replica = try await backing.open(.generate())
+        #expect(try await replica.configurationGeneration() == last)
+        #expect(try await raised { try await replica.putPolicy(id: "p", source: "package policy\nallow := false") })
+    }
+
+    /// A release reads the resource and records it in one transaction; a missing resource records nothing.
+    static func releases(_ backing: Backing) async throws {
+        let kek = KeyEncryptionKey.generate()
+        let store = try await backing.open(kek)
+        try await store.putResource(path: "default/key/1", value: Array("secret".utf8))
+        let event = AuditEvent(kind: .release, time: Date(timeIntervalSince1970: 1_800_000_000), client: "192.0.2.7", verdict: "released", resourcePath: "default/key/1")
+        #expect(try await store.releaseResource(path: "default/key/1", audit: event) == Array("secret".utf8))
+        #expect(try await store.releaseResource(path: "default/key/2", audit: event) == nil)
+        let records = try await store.auditRecords()
+        #expect(records.count == 1)
+        #expect(records.first?.eventJSON.contains("\"client\":\"192.0.2.7\"") == true)
+        // Under another KEK the read fails, and no release is recorded.
+        let other = try await backing.open(.generate())
+        await #expect(throws: StoreError.self) { try await other.releaseResource(path: "default/key/1", audit: event) }
+        #expect(try await store.auditRecords().count == 1)
     }
 
     static func auditChain(_ backing: Backing) async throws {
@@ -116,7 +168,10 @@ enum StoreContract {
         let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<20 {
                 for store in [first, second, first, second] {
-                    group.addTask { try await store.consumeNonce(sessionID: "s\(index)") }
+                    group.addTask {
+                        if case .started = try await store.beginAttestation(sessionID: "s\(index)", now: now) { return true }
+                        return false
+                    }
                 }
             }
             return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }

@@ -32,42 +32,43 @@ extension KeyBroker {
         return .json(Challenge(nonce: session.nonce).json.serialized(), headers: [sessionCookie(session)])
     }
 
-    /// The live session named by the cookie.
-    func session(for request: BrokerRequest) async throws -> SessionRecord {
+    /// `POST /kbs/v0/attest`: claim the session's nonce, verify the evidence with the session TEE's verifier, bound
+    /// to the nonce and the TEE key, appraise it, and answer an EAR token.
+    ///
+    /// The nonce is consumed by the first attest request of the session that is JSON, whatever becomes of it: a
+    /// request of the wrong shape or whose evidence fails has used its challenge, and the guest calls
+    /// `/kbs/v0/auth` again.
+    func attest(_ request: BrokerRequest) async throws -> BrokerResponse {
         guard let id = request.cookie("kbs-session-id") else {
             throw KBSError(.attestationError, "no kbs-session-id cookie: call /kbs/v0/auth first")
         }
-        guard let session = try await store.session(id: id) else {
-            throw KBSError(.attestationError, "unknown session: call /kbs/v0/auth again")
+        let body = try parseJSON(request.body, "attest")
+        let (session, generation): (SessionRecord, Int64)
+        switch try await store.beginAttestation(sessionID: id, now: clock()) {
+        case .started(let started, let current): (session, generation) = (started, current)
+        case .unknownSession: throw KBSError(.attestationError, "unknown session: call /kbs/v0/auth again")
+        case .expired(let expired): throw KBSError(.attestationError, "the session expired at \(expired.expiresAt): call /kbs/v0/auth again")
+        case .nonceAlreadyUsed: throw KBSError(.attestationError, "this session's nonce has already been used: call /kbs/v0/auth again")
         }
-        guard session.expiresAt > clock() else {
-            throw KBSError(.attestationError, "the session expired at \(session.expiresAt): call /kbs/v0/auth again")
-        }
-        return session
-    }
-
-    /// `POST /kbs/v0/attest`: verify the evidence with the session TEE's verifier, bound to the nonce and the TEE
-    /// key, appraise it, and answer an EAR token.
-    func attest(_ request: BrokerRequest) async throws -> BrokerResponse {
-        let session = try await session(for: request)
         guard let version = ProtocolVersion(rawValue: session.version), let tee = TEE(rawValue: session.tee) else {
             throw KBSError(.attestationError, "the session is corrupt")
         }
-        let attestation = try AttestationRequest(json: try parseJSON(request.body, "attest"), version: version)
         metrics.increment("kbs_attestation_requests_total", labels: "tee_type=\"\(tee.rawValue)\"")
-        if let echoed = attestation.nonce, !ConstantTime.equals(Array(echoed.utf8), Array(session.nonce.utf8)) {
-            metrics.increment("kbs_attestation_failures_total", labels: "tee_type=\"\(tee.rawValue)\"")
-            throw KBSError(.attestationError, "runtime-data nonce does not match this session's challenge")
-        }
-        guard try await store.consumeNonce(sessionID: session.id) else {
-            throw KBSError(.attestationError, "this session's nonce has already been used: call /kbs/v0/auth again")
-        }
         do {
-            let token = try await appraise(attestation, session: session, version: version, tee: tee, client: request.client)
-            try await store.markAttested(sessionID: session.id, token: token.jwt)
+            let attestation = try AttestationRequest(json: body, version: version)
+            if let echoed = attestation.nonce, !ConstantTime.equals(Array(echoed.utf8), Array(session.nonce.utf8)) {
+                throw KBSError(.attestationError, "runtime-data nonce does not match this session's challenge")
+            }
+            let token = try await appraise(attestation, session: session, version: version, tee: tee, generation: generation)
+            let event = AuditEvent(kind: .attestation, time: clock(), client: request.client, tee: tee.rawValue,
+                                   measurement: token.measurement, policyIDs: token.policyIDs, verdict: token.status.rawValue)
+            do {
+                _ = try await store.completeAttestation(sessionID: session.id, token: token.jwt, audit: event)
+            } catch let error as StoreError {
+                // No token leaves the broker unless its verdict is in the audit log.
+                throw KBSError(.pluginInternalError, "storage: \(error.message)")
+            }
             metrics.increment("kbs_attestation_successes_total", labels: "tee_type=\"\(tee.rawValue)\"")
-            await audit(AuditEvent(kind: .attestation, time: clock(), client: request.client, tee: tee.rawValue,
-                                   measurement: token.measurement, policyIDs: token.policyIDs, verdict: token.status.rawValue))
             return .json(JSONValue.object(["token": .string(token.jwt)]).serialized(), headers: [sessionCookie(session)])
         } catch {
             metrics.increment("kbs_attestation_failures_total", labels: "tee_type=\"\(tee.rawValue)\"")
@@ -84,7 +85,7 @@ extension KeyBroker {
         var policyIDs: [String]
     }
 
-    private func appraise(_ attestation: AttestationRequest, session: SessionRecord, version: ProtocolVersion, tee: TEE, client: String) async throws -> IssuedToken {
+    private func appraise(_ attestation: AttestationRequest, session: SessionRecord, version: ProtocolVersion, tee: TEE, generation: Int64) async throws -> IssuedToken {
         let now = clock()
         let primaryRuntime = AttestationRequest.runtimeData(
             nonce: session.nonce, key: attestation.teePublicKey, additionalEvidence: version.isComposite ? attestation.additionalEvidence : nil
@@ -110,13 +111,13 @@ extension KeyBroker {
             }
         }
         // Appraisal: each device with the default policy of its class, reference values read once for all.
-        let referenceValues = try await loadReferenceValues()
+        let referenceValues = try await referenceValues(generation: generation)
         var submodules: [String: EARSubmodule] = [:]
         var counters: [DeviceClass: Int] = [:]
         var policyIDs: [String] = []
         for device in devices {
             let policyID = "default_\(device.claims.deviceClass.rawValue)"
-            guard case .attestation(_, let policy)? = try await compiledPolicy(key: DefaultPolicies.attestationKey(policyID), resource: false) else {
+            guard case .attestation(_, let policy)? = try await compiledPolicy(key: DefaultPolicies.attestationKey(policyID), resource: false, generation: generation) else {
                 throw KBSError(.policyEngineError, "no attestation policy \(policyID) is stored")
             }
             let evidence = AnnotatedEvidence.make(tee: device.tee, claims: device.claims, runtimeData: device.runtime, initDataClaims: device.tee == tee ? initClaims : nil)
@@ -149,14 +150,6 @@ extension KeyBroker {
         } catch {
             throw KBSError(.attestationError, "\(tee.rawValue) evidence rejected: \(error)")
         }
-    }
-
-    private func loadReferenceValues() async throws -> [String: Rego.Value] {
-        var values: [String: Rego.Value] = [:]
-        for (name, json) in try await store.referenceValues() {
-            if let value = try? JSONReader.parse(json) { values[name] = value }
-        }
-        return values
     }
 
     /// The init-data digest (with the TOML's own `algorithm`) and its `data` table as claims.

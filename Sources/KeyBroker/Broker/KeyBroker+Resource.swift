@@ -20,8 +20,9 @@ extension KeyBroker {
         let path = try ResourcePath(text)
         var token = request.bearerToken
         var legacy = false
-        if let id = request.cookie("kbs-session-id"), let session = try await store.session(id: id),
-           session.state == .attested, session.expiresAt > clock(), let sessionToken = session.token {
+        // One read gives the session (if a cookie names one) and the configuration generation for the policy cache.
+        let snapshot = try await store.sessionSnapshot(id: request.cookie("kbs-session-id") ?? "")
+        if let session = snapshot.session, session.state == .attested, session.expiresAt > clock(), let sessionToken = session.token {
             token = sessionToken
             legacy = session.version == ProtocolVersion.v0_1_1.rawValue
         }
@@ -35,29 +36,31 @@ extension KeyBroker {
             throw KBSError(.tokenVerifierError, error.message)
         }
         metrics.increment("kbs_policy_evaluations_total")
-        guard try await resourcePolicyAllows(claims: claims, path: path, query: request.query) else {
+        guard try await resourcePolicyAllows(claims: claims, path: path, query: request.query, generation: snapshot.generation) else {
             metrics.increment("kbs_policy_violations_total")
             await audit(AuditEvent(kind: .denial, time: clock(), client: request.client, tee: Self.teeName(claims),
                                    policyIDs: ["resource-policy"], verdict: "denied", resourcePath: path.description))
             throw KBSError(.policyDeny, "the resource policy denies \(path) to this token")
         }
         metrics.increment("kbs_policy_approvals_total")
-        guard let value = try await store.resource(path: path.description) else {
-            throw KBSError(.pluginInternalError, "resource not found: \(path)")
-        }
         guard let keyJSON = Self.teeKeyPointers.lazy.compactMap({ Self.lookup(claims, $0) }).first else {
             throw KBSError(.tokenVerifierError, "the token carries no tee-pubkey to encrypt to")
         }
+        let key: PublicJWK
+        do { key = try PublicJWK(json: keyJSON) } catch let error as JOSEError { throw KBSError(.jweError, error.message) }
+        // The read and its audit record are one transaction: no resource leaves without its release on record.
+        let release = AuditEvent(kind: .release, time: clock(), client: request.client, tee: Self.teeName(claims),
+                                 policyIDs: ["resource-policy"], verdict: "released", resourcePath: path.description)
+        guard let value = try await store.releaseResource(path: path.description, audit: release) else {
+            throw KBSError(.pluginInternalError, "resource not found: \(path)")
+        }
         let jwe: FlattenedJWE
         do {
-            let key = try PublicJWK(json: keyJSON)
             jwe = legacy ? try JWE.encryptLegacy(value, to: key) : try JWE.encrypt(value, to: key)
         } catch let error as JOSEError {
             throw KBSError(.jweError, error.message)
         }
         metrics.increment("kbs_resource_reads_total")
-        await audit(AuditEvent(kind: .release, time: clock(), client: request.client, tee: Self.teeName(claims),
-                               policyIDs: ["resource-policy"], verdict: "released", resourcePath: path.description))
         let body = JSONValue.object([
             "protected": .string(jwe.protected), "encrypted_key": .string(jwe.encryptedKey), "iv": .string(jwe.iv),
             "ciphertext": .string(jwe.ciphertext), "tag": .string(jwe.tag),
@@ -66,8 +69,8 @@ extension KeyBroker {
     }
 
     /// Evaluates the resource policy: `input` = the token claims, `data` = plugin, path and query.
-    func resourcePolicyAllows(claims: JSONValue, path: ResourcePath, query: String) async throws -> Bool {
-        guard case .resource(_, let allowQuery)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true) else {
+    func resourcePolicyAllows(claims: JSONValue, path: ResourcePath, query: String, generation: Int64) async throws -> Bool {
+        guard case .resource(_, let allowQuery)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true, generation: generation) else {
             return false
         }
         var queryMembers: [String: JSONValue] = [:]

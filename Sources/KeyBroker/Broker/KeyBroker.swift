@@ -5,7 +5,6 @@ import HermeticCore
 import JOSE
 import Rego
 import Storage
-import Synchronization
 
 /// The Key Broker Service: Trustee's KBS protocol (RCAR, resources, admin API) over any HTTP server.
 ///
@@ -25,7 +24,7 @@ public final class KeyBroker: Sendable {
     let tokenVerifier: EARTokenVerifier
     let admin: AdminAuthenticator
     let clock: @Sendable () -> Date
-    private let compiled = Mutex<[String: CompiledPolicy]>([:])
+    let configurationCache = ConfigurationCache()
 
     enum CompiledPolicy: Sendable {
         case attestation(source: String, policy: AppraisalPolicy)
@@ -140,13 +139,29 @@ public final class KeyBroker: Sendable {
         do { _ = try await store.appendAudit(event) } catch { metrics.increment("hermetic_audit_failures_total") }
     }
 
-    /// The compiled policy stored under `key`, compiling and caching on first use or after a change.
-    func compiledPolicy(key: String, resource: Bool) async throws -> CompiledPolicy? {
-        guard let source = try await store.policy(id: key) else { return nil }
-        if let cached = compiled.withLock({ $0[key] }), cached.source == source { return cached }
-        let policy = try Self.compile(id: key, source: source, resource: resource)
-        compiled.withLock { $0[key] = policy }
+    /// The compiled policy stored under `key` at configuration `generation`: from the cache while the generation is
+    /// unchanged, otherwise read again (and compiled only when its source changed).
+    func compiledPolicy(key: String, resource: Bool, generation: Int64) async throws -> CompiledPolicy? {
+        if let cached = configurationCache.policy(key: key, generation: generation) { return cached }
+        let policy: CompiledPolicy?
+        if let source = try await store.policy(id: key) {
+            policy = try configurationCache.compiled(key: key, source: source) ?? Self.compile(id: key, source: source, resource: resource)
+        } else {
+            policy = nil
+        }
+        configurationCache.store(policy: policy, key: key, generation: generation)
         return policy
+    }
+
+    /// The reference values at configuration `generation`, cached like the policies.
+    func referenceValues(generation: Int64) async throws -> [String: Rego.Value] {
+        if let cached = configurationCache.referenceValues(generation: generation) { return cached }
+        var values: [String: Rego.Value] = [:]
+        for (name, json) in try await store.referenceValues() {
+            if let value = try? JSONReader.parse(json) { values[name] = value }
+        }
+        configurationCache.store(referenceValues: values, generation: generation)
+        return values
     }
 
     static func compile(id: String, source: String, resource: Bool) throws -> CompiledPolicy {
