@@ -1,6 +1,7 @@
 import HermeticCore
 
-/// The verifiers a deployment accepts, by TEE. The `sample` TEE is refused unless explicitly allowed.
+/// The verifiers a deployment accepts, by TEE. The development TEEs (`sample`, and the `sampledevice` stand-in GPU)
+/// are refused unless explicitly allowed.
 public struct VerifierRegistry: Sendable {
     /// Why a TEE cannot be verified.
     public struct Refusal: ClassifiedError {
@@ -9,20 +10,25 @@ public struct VerifierRegistry: Sendable {
     }
 
     private var verifiers: [TEE: any AttestationVerifier] = [:]
-    /// Whether the development-only `sample` TEE may be used.
+    /// Whether the development-only `sample` and `sampledevice` TEEs may be used.
     public let allowSample: Bool
 
     /// Creates an empty registry.
     ///
-    /// - Parameter allowSample: allow the `sample` TEE (development and CI only).
+    /// - Parameter allowSample: allow the `sample` and `sampledevice` TEEs (development and CI only).
     public init(allowSample: Bool = false) {
         self.allowSample = allowSample
-        if allowSample { verifiers[.sample] = SampleVerifier() }
+        if allowSample {
+            verifiers[.sample] = SampleVerifier()
+            verifiers[.sampleDevice] = SampleDeviceVerifier()
+        }
     }
 
-    /// Adds or replaces the verifier of its TEE. A sample verifier is ignored unless samples are allowed.
+    private static let development: Set<TEE> = [.sample, .sampleDevice]
+
+    /// Adds or replaces the verifier of its TEE. A development verifier is ignored unless samples are allowed.
     public mutating func register(_ verifier: any AttestationVerifier) {
-        guard verifier.tee != .sample || allowSample else { return }
+        guard !Self.development.contains(verifier.tee) || allowSample else { return }
         verifiers[verifier.tee] = verifier
     }
 
@@ -30,8 +36,8 @@ public struct VerifierRegistry: Sendable {
     ///
     /// - Throws: ``Refusal`` when the TEE is `sample` and samples are not allowed, or no verifier is registered.
     public func verifier(for tee: TEE) throws -> any AttestationVerifier {
-        if tee == .sample, !allowSample {
-            throw Refusal(description: "sample: the sample TEE is for development only and is refused unless allowed (--allow-sample)")
+        if Self.development.contains(tee), !allowSample {
+            throw Refusal(description: "\(tee.rawValue): the \(tee.rawValue) TEE is for development only and is refused unless allowed (--allow-sample)")
         }
         guard let verifier = verifiers[tee] else {
             throw Refusal(description: "\(tee.rawValue): no verifier for this TEE yet")

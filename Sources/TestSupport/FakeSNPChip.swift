@@ -28,9 +28,9 @@ public struct FakeSNPChip: Sendable {
     public let vcek: X509Certificate
     /// The VLEK certificate.
     public let vlek: X509Certificate
-    private let arkKey: _RSA.Signing.PrivateKey
-    private let vcekKey: P384.Signing.PrivateKey
-    private let vlekKey: P384.Signing.PrivateKey
+    let arkKey: _RSA.Signing.PrivateKey
+    let vcekKey: P384.Signing.PrivateKey
+    let vlekKey: P384.Signing.PrivateKey
 
     /// The validity window of every certificate of the fake chain.
     public static let notBefore = Date(timeIntervalSince1970: 1_700_000_000)  // 2023-11-14
@@ -88,6 +88,22 @@ public struct FakeSNPChip: Sendable {
             extensions: try Self.kdsExtensions(productName: productName, tcb: tcb)
                 + [.init(oid: [1, 3, 6, 1, 4, 1, 3704, 1, 5], value: try TestCertificateBuilder.ia5StringValue("hermetic-test-csp"))]
         )
+    }
+
+    /// A chip from its parts (``load(from:)``).
+    init(product: SNPProduct, chipID: [UInt8], tcb: TCBVersion.Components, ark: X509Certificate, ask: X509Certificate, asvk: X509Certificate,
+         vcek: X509Certificate, vlek: X509Certificate, arkKey: _RSA.Signing.PrivateKey, vcekKey: P384.Signing.PrivateKey, vlekKey: P384.Signing.PrivateKey) {
+        self.product = product
+        self.chipID = chipID
+        self.tcb = tcb
+        self.ark = ark
+        self.ask = ask
+        self.asvk = asvk
+        self.vcek = vcek
+        self.vlek = vlek
+        self.arkKey = arkKey
+        self.vcekKey = vcekKey
+        self.vlekKey = vlekKey
     }
 
     /// A trust store holding this chip's roots only.

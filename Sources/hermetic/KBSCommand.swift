@@ -3,6 +3,7 @@ import Foundation
 import HermeticCore
 import JOSE
 import KeyBroker
+import TestSupport
 
 /// Options every `hermetic kbs` command takes.
 struct KBSOptions: ParsableArguments {
@@ -107,12 +108,28 @@ struct KBSCommand: AsyncParsableCommand {
 
     /// Guest options: the evidence source and the TEE key.
     struct GuestOptions: ParsableArguments {
-        @Option(help: "The evidence source: sample (the only one without hardware).") var tee: String = "sample"
+        @Option(help: "The evidence source: sample, or fake-snp (fresh real-layout SNP reports from the development chip in --fake-snp-chip).")
+        var tee: String = "sample"
         @Option(help: "The TEE key: p256, p521, rsa-oaep-256 or rsa1_5.") var keyType: String = "p256"
+        @Option(name: .customLong("fake-snp-chip"), help: """
+            fake-snp: the directory holding the development chip (created with a new chip when empty). Start the broker with             --snp-collateral DIR/\(FakeSNPChip.rootsFileName) so it trusts this chip, and only this broker.
+            """)
+        var fakeSNPChip: String?
 
         func source() throws -> any EvidenceSource {
-            guard tee == "sample" else { throw ValidationError("--tee \(tee): only the sample evidence source is available from the command line") }
-            return SampleEvidenceSource()
+            switch tee {
+            case "sample":
+                return SampleEvidenceSource()
+            case "fake-snp":
+                guard let fakeSNPChip else { throw ValidationError("--tee fake-snp needs --fake-snp-chip DIR") }
+                do {
+                    return FakeSNPEvidenceSource(chip: try FakeSNPChip.loadOrCreate(in: fakeSNPChip))
+                } catch {
+                    throw ValidationError("--fake-snp-chip \(fakeSNPChip): \(error)")
+                }
+            default:
+                throw ValidationError("--tee \(tee): the command line's evidence sources are sample and fake-snp")
+            }
         }
 
         func key() throws -> PrivateJWK {

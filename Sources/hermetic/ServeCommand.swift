@@ -1,6 +1,7 @@
 import ArgumentParser
 import Attestation
 import Foundation
+import HermeticCore
 import HermeticServer
 import Logging
 
@@ -20,6 +21,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow admin calls without a token when no admin key is configured (development only).") var insecureAdmin = false
     @Option(help: "The key-encryption key file (32 bytes, 64 hex digits or base64).") var kekFile: String?
     @Option(help: "A P-256 PEM private key that signs EAR tokens (a fresh key per process when absent).") var earSigningKey: String?
+    @Option(name: .customLong("snp-collateral"), help: """
+        SEV-SNP collateral file or directory, repeatable: VCEK/VLEK certificates and CRLs for offline use, or an ASK/ARK \
+        PEM chain that replaces the bundled AMD roots (e.g. a development chip's roots).
+        """)
+    var snpCollateral: [String] = []
+    @Option(name: .customLong("tdx-collateral"), help: """
+        Intel collateral (PCS responses or dcap-qvl collateral JSON), repeatable; when given, TDX and SGX quotes are \
+        accepted and verified offline against it.
+        """)
+    var tdxCollateral: [String] = []
 
     func run() async throws {
         var configuration = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()
@@ -31,7 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
         if let kekFile { configuration.kekFile = kekFile }
         if let earSigningKey { configuration.earSigningKeyFile = earSigningKey }
         var verifiers = VerifierRegistry(allowSample: configuration.allowSample)
-        verifiers.register(try SNPAttestationVerifier(collateralPaths: [], policyPath: nil))
+        verifiers.register(try SNPAttestationVerifier(collateralPaths: snpCollateral, policyPath: nil))
+        if !tdxCollateral.isEmpty {
+            for tee in [TEE.tdx, .sgx] {
+                verifiers.register(try DCAPAttestationVerifier(tee: tee, collateralPaths: tdxCollateral, rootPath: nil, policyPath: nil))
+            }
+        }
         let broker = try await BrokerServer.makeBroker(configuration, verifiers: verifiers)
         let server = BrokerServer(broker: broker, host: configuration.host, port: configuration.port)
         if configuration.allowSample { FileHandle.standardError.write(Data("warning: the sample TEE is accepted (--allow-sample): development only\n".utf8)) }

@@ -1,4 +1,5 @@
 import Attestation
+import Crypto
 import Foundation
 import HermeticCore
 import JOSE
@@ -30,6 +31,39 @@ struct RCARFlowTests {
                 #expect(try await client.resource("default/key/1", attested: attested, key: key, bearer: true) == Array("s3cr3t".utf8))
             }
         }
+    }
+
+    @Test("composite evidence (0.4.0): CPU and device each verified and bound; the device appraised by Trustee's default GPU policy")
+    func compositeDevice() async throws {
+        let harness = try await Harness.make()
+        let key = PrivateJWK.generateEC()
+        func sha384(_ value: JSONValue) -> [UInt8] { Array(SHA384.hash(data: Array(value.canonicalJSON().utf8))) }
+        func attest(deviceBinding: (String) -> [UInt8]) async throws -> BrokerResponse {
+            let auth = await harness.broker.handle(BrokerRequest(method: "POST", path: "auth", body: Array(#"{"version":"0.4.0","tee":"sample"}"#.utf8)))
+            let cookie = auth.headers.first { $0.0 == "Set-Cookie" }.flatMap { KBSClient.sessionID(fromSetCookie: $0.1) } ?? ""
+            let nonce = try JSONDecoder().decode(JSONValue.self, from: Data(auth.body))["nonce"]?.stringValue ?? ""
+            let device = JSONValue.object(["svn": .string("7"), "report_data": .string(Base64.encode(deviceBinding(nonce)))])
+            let additional = JSONValue.object(["sampledevice": device]).serialized()
+            let runtime = AttestationRequest.runtimeData(nonce: nonce, key: key.publicJWK, additionalEvidence: additional)
+            let evidence = try await SampleEvidenceSource().evidence(reportData: sha384(runtime))
+            let body = AttestationRequest.json(nonce: nonce, key: key.publicJWK, primaryEvidence: evidence, additionalEvidence: additional)
+            return await harness.broker.handle(BrokerRequest(method: "POST", path: "attest", headers: ["Cookie": "kbs-session-id=\(cookie)"], body: Array(body.serialized().utf8)))
+        }
+        // The device binds the nonce and the TEE key (without the additional evidence, which holds its own report).
+        let bound = try await attest { nonce in sha384(AttestationRequest.runtimeData(nonce: nonce, key: key.publicJWK, additionalEvidence: nil)) }
+        #expect(bound.status == 200, "\(String(decoding: bound.body, as: UTF8.self))")
+        let token = try JSONDecoder().decode(JSONValue.self, from: Data(bound.body))["token"]?.stringValue ?? ""
+        let claims = try await EARTokenVerifier(trusting: [harness.broker.signer.publicKey]).verify(token, at: harness.clock.now)
+        let gpu0 = claims["submods"]?["gpu0"]
+        #expect(gpu0?["ear.appraisal-policy-id"] == .string("default_gpu"))
+        // Trustee's GPU policy recognises only NVIDIA evidence: a sample device stays unrecognised hardware (97).
+        #expect(gpu0?["ear.trustworthiness-vector"]?["hardware"] == .int(97))
+        #expect(gpu0?["ear.veraison.annotated-evidence"]?["sampledevice"]?["svn"] == .string("7"))
+        #expect(claims["submods"]?["cpu0"]?["ear.appraisal-policy-id"] == .string("default_cpu"))
+        // A device report bound to another nonce is refused, naming the device.
+        let stale = try await attest { _ in sha384(AttestationRequest.runtimeData(nonce: "another", key: key.publicJWK, additionalEvidence: nil)) }
+        #expect(stale.status == 401)
+        #expect(String(decoding: stale.body, as: UTF8.self).contains("sampledevice"))
     }
 
     @Test("fake SNP chip: fresh evidence per nonce, the token carries Trustee's EAR layout, the default policy releases")

@@ -59,6 +59,7 @@ public final class KeyBroker: Sendable {
         self.clock = clock
         tokenVerifier = await EARTokenVerifier(trusting: [signer.publicKey])
         _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.attestationKey("default_cpu"), source: DefaultPolicies.trusteeDefaultCPU)
+        _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.attestationKey("default_gpu"), source: DefaultPolicies.trusteeDefaultGPU)
         _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.resourceKey, source: DefaultPolicies.resource)
     }
 
