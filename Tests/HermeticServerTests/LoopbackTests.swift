@@ -78,7 +78,14 @@ struct LoopbackTests {
             let (status, metrics) = try await raw(url, "GET", "/metrics")
             #expect(status == 200)
             #expect(metrics.contains("kbs_attestation_successes_total{tee_type=\"sample\"} 1"))
-            #expect(metrics.contains("kbs_auth_requests_total{tee_type=\"sample\"} 1"))
+            #expect(metrics.contains("kbs_auth_requests_total 1\n"))
+            #expect(metrics.contains("kbs_auth_successes_total 1\n"))
+            #expect(metrics.contains("kbs_attestation_requests_total 1\n"))
+            // Trustee's histograms: request durations and body sizes, one observation per request so far.
+            #expect(metrics.contains("# TYPE kbs_http_request_duration_seconds histogram"))
+            #expect(metrics.contains("kbs_http_request_duration_seconds_count 2\n"), "\(metrics)")
+            #expect(metrics.contains("kbs_http_request_size_bytes_bucket{le=\"+Inf\"} 2\n"))
+            #expect(metrics.contains("# HELP kbs_http_requests_total Total HTTP requests count"))
             let (jwksStatus, jwks) = try await raw(url, "GET", "/.well-known/jwks.json")
             #expect(jwksStatus == 200)
             let key = try JSONDecoder().decode(JSONValue.self, from: Data(jwks.utf8))["keys"]?.arrayValue?.first

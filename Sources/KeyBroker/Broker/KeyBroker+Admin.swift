@@ -10,7 +10,7 @@ extension KeyBroker {
         let subject = try await admin.authorize(bearerToken: request.bearerToken, variant: .adminAuthInitialization)
         let path = try ResourcePath(text)
         try await store.putResource(path: path.description, value: request.body)
-        metrics.increment("kbs_resource_writes_total")
+        metrics.resource(.write, path: path.description)
         await audit(AuditEvent(kind: .admin, time: clock(), client: subject, verdict: "set-resource", resourcePath: path.description))
         return BrokerResponse()
     }
@@ -22,6 +22,7 @@ extension KeyBroker {
         guard try await store.deleteResource(path: path.description) else {
             throw KBSError(.pluginInternalError, "resource not found: \(path)")
         }
+        metrics.resource(.delete, path: path.description)
         await audit(AuditEvent(kind: .admin, time: clock(), client: subject, verdict: "delete-resource", resourcePath: path.description))
         return BrokerResponse()
     }

@@ -10,6 +10,17 @@ import TOMLKit
 extension KeyBroker {
     /// `POST /kbs/v0/auth`: a session, a fresh 32-byte nonce, and the `kbs-session-id` cookie.
     func auth(_ request: BrokerRequest) async throws -> BrokerResponse {
+        do {
+            let response = try await openSession(request)
+            metrics.auth(succeeded: true)
+            return response
+        } catch {
+            metrics.auth(succeeded: false)
+            throw error
+        }
+    }
+
+    private func openSession(_ request: BrokerRequest) async throws -> BrokerResponse {
         let auth = try AuthRequest(json: try parseJSON(request.body, "auth"))
         let version = try ProtocolVersion(request: auth.version)
         guard let tee = TEE(name: auth.tee) else {
@@ -20,7 +31,6 @@ extension KeyBroker {
         } catch {
             throw KBSError(.attestationError, "\(error)")
         }
-        metrics.increment("kbs_auth_requests_total", labels: "tee_type=\"\(tee.rawValue)\"")
         let now = clock()
         let session = SessionRecord(
             id: Hex.encode(Self.randomBytes(16)), version: version.rawValue, tee: tee.rawValue, nonce: Base64.encode(Self.randomBytes(32)),
@@ -53,7 +63,7 @@ extension KeyBroker {
         guard let version = ProtocolVersion(rawValue: session.version), let tee = TEE(rawValue: session.tee) else {
             throw KBSError(.attestationError, "the session is corrupt")
         }
-        metrics.increment("kbs_attestation_requests_total", labels: "tee_type=\"\(tee.rawValue)\"")
+        metrics.attestationRequest()
         do {
             let attestation = try AttestationRequest(json: body, version: version)
             if let echoed = attestation.nonce, !ConstantTime.equals(Array(echoed.utf8), Array(session.nonce.utf8)) {
@@ -68,11 +78,11 @@ extension KeyBroker {
                 // No token leaves the broker unless its verdict is in the audit log.
                 throw KBSError(.pluginInternalError, "storage: \(error.message)")
             }
-            metrics.increment("kbs_attestation_successes_total", labels: "tee_type=\"\(tee.rawValue)\"")
+            metrics.attestation(tee: tee.rawValue, succeeded: true)
             return .json(JSONValue.object(["token": .string(token.jwt)]).serialized(), headers: [sessionCookie(session)])
         } catch {
-            metrics.increment("kbs_attestation_failures_total", labels: "tee_type=\"\(tee.rawValue)\"")
             let failure = error as? KBSError ?? KBSError(.attestationError, "\(error)")
+            metrics.attestation(tee: tee.rawValue, succeeded: false, error: failure.variant != .attestationError)
             await audit(AuditEvent(kind: .attestation, time: clock(), client: request.client, tee: tee.rawValue, verdict: "failed", detail: failure.detail))
             throw failure
         }
@@ -132,7 +142,7 @@ extension KeyBroker {
             submodules[EARClaims.submoduleName(device.claims.deviceClass, index: index)] = submodule
             policyIDs.append(policyID)
         }
-        metrics.increment("kbs_policy_evaluations_total")
+        metrics.appraisal()
         let claims = EARClaims(issuedAt: now, lifetime: configuration.tokenLifetime, submodules: submodules, issuer: configuration.tokenIssuer)
         let jwt: String
         do { jwt = try await signer.sign(claims) } catch let error as EARError { throw KBSError(.attestationError, error.message) }

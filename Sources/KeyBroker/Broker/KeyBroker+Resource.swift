@@ -35,14 +35,11 @@ extension KeyBroker {
         } catch let error as EARError {
             throw KBSError(.tokenVerifierError, error.message)
         }
-        metrics.increment("kbs_policy_evaluations_total")
         guard try await resourcePolicyAllows(claims: claims, path: path, query: request.query, generation: snapshot.generation) else {
-            metrics.increment("kbs_policy_violations_total")
             await audit(AuditEvent(kind: .denial, time: clock(), client: request.client, tee: Self.teeName(claims),
                                    policyIDs: ["resource-policy"], verdict: "denied", resourcePath: path.description))
             throw KBSError(.policyDeny, "the resource policy denies \(path) to this token")
         }
-        metrics.increment("kbs_policy_approvals_total")
         guard let keyJSON = Self.teeKeyPointers.lazy.compactMap({ Self.lookup(claims, $0) }).first else {
             throw KBSError(.tokenVerifierError, "the token carries no tee-pubkey to encrypt to")
         }
@@ -60,7 +57,7 @@ extension KeyBroker {
         } catch let error as JOSEError {
             throw KBSError(.jweError, error.message)
         }
-        metrics.increment("kbs_resource_reads_total")
+        metrics.resource(.read, path: path.description)
         let body = JSONValue.object([
             "protected": .string(jwe.protected), "encrypted_key": .string(jwe.encryptedKey), "iv": .string(jwe.iv),
             "ciphertext": .string(jwe.ciphertext), "tag": .string(jwe.tag),
@@ -71,6 +68,7 @@ extension KeyBroker {
     /// Evaluates the resource policy: `input` = the token claims, `data` = plugin, path and query.
     func resourcePolicyAllows(claims: JSONValue, path: ResourcePath, query: String, generation: Int64) async throws -> Bool {
         guard case .resource(_, let allowQuery)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true, generation: generation) else {
+            metrics.policyEvaluation(allowed: false)
             return false
         }
         var queryMembers: [String: JSONValue] = [:]
@@ -87,9 +85,11 @@ extension KeyBroker {
             // The data document differs per request: the compiled query is rebased on it, not compiled again.
             let result = try allowQuery.replacingData(with: try JSONReader.parse(data.serialized()))
                 .evaluate(input: try JSONReader.parse(claims.serialized()), print: { _ in })
-            return result.first?["hermetic_allow"] == .bool(true)
+            let allowed = result.first?["hermetic_allow"] == .bool(true)
+            metrics.policyEvaluation(allowed: allowed)
+            return allowed
         } catch {
-            metrics.increment("kbs_policy_errors_total")
+            metrics.policyEvaluation(allowed: nil)
             throw KBSError(.policyEngineError, "resource policy failed: \(error)")
         }
     }

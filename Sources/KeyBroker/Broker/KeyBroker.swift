@@ -65,7 +65,13 @@ public final class KeyBroker: Sendable {
 
     /// Answers one request under `/kbs/v0/`. Never throws: every failure becomes an `ErrorInformation` response.
     public func handle(_ request: BrokerRequest) async -> BrokerResponse {
-        metrics.increment("kbs_http_requests_total")
+        let start = ContinuousClock.now
+        let response = await respond(to: request)
+        metrics.request(duration: ContinuousClock.now - start, requestBytes: request.body.count, responseBytes: response.body.count)
+        return response
+    }
+
+    private func respond(to request: BrokerRequest) async -> BrokerResponse {
         guard request.body.count <= configuration.maxBodyBytes else {
             return .error(KBSError(.httpFailed, "request body of \(request.body.count) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes", status: 413))
         }
@@ -137,7 +143,7 @@ public final class KeyBroker: Sendable {
 
     func audit(_ event: AuditEvent) async {
         // An audit failure must not turn a verdict into a crash; it is counted for alerting.
-        do { _ = try await store.appendAudit(event) } catch { metrics.increment("hermetic_audit_failures_total") }
+        do { _ = try await store.appendAudit(event) } catch { metrics.auditFailure() }
     }
 
     /// The compiled policy stored under `key` at configuration `generation`: from the cache while the generation is
