@@ -37,7 +37,8 @@ public final class PostgresStore: BrokerStore, Sendable {
         // retrying in the background; it also creates the schema.
         try await Self.createSchema(target: target, logger: logger)
         let configuration = PostgresClient.Configuration(
-            host: target.host, port: target.port, username: target.user, password: target.password, database: target.database, tls: .disable
+            host: target.host, port: target.port, username: target.user, password: target.password, database: target.database,
+            tls: try target.clientTLS()
         )
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -54,7 +55,8 @@ public final class PostgresStore: BrokerStore, Sendable {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
-                configuration: .init(host: target.host, port: target.port, username: target.user, password: target.password, database: target.database, tls: .disable),
+                configuration: .init(host: target.host, port: target.port, username: target.user, password: target.password, database: target.database,
+                                     tls: try target.connectionTLS()),
                 id: 0, logger: logger
             )
         } catch {
@@ -357,50 +359,5 @@ public final class PostgresStore: BrokerStore, Sendable {
             sequence: try decode(row, "sequence", as: Int64.self, what), eventJSON: try decode(row, "event", as: String.self, what),
             previousHash: try decode(row, "previous_hash", as: String.self, what), hash: try decode(row, "hash", as: String.self, what)
         )
-    }
-}
-
-/// A parsed `postgres://user[:password]@host[:port]/database` connection string.
-public struct PostgresURL: Sendable, Hashable {
-    /// The user.
-    public var user: String
-    /// The password, if the URL has one (never printed).
-    public var password: String?
-    /// The host.
-    public var host: String
-    /// The port (5432 when absent).
-    public var port: Int
-    /// The database (the user's name when absent, as libpq does).
-    public var database: String
-
-    /// `host:port/database`, safe to print.
-    public var location: String { "\(host):\(port)/\(database)" }
-
-    /// Whether `text` is a PostgreSQL URL (`postgres://` or `postgresql://`).
-    public static func matches(_ text: String) -> Bool { text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") }
-
-    /// Parses a connection string.
-    ///
-    /// - Throws: ``StoreError`` `.unavailable` naming what is missing or unsupported (the password is never repeated).
-    public init(_ text: String) throws {
-        guard Self.matches(text), let components = URLComponents(string: text) else {
-            throw StoreError(.unavailable, "not a PostgreSQL URL (expected postgres://user@host:port/database)")
-        }
-        guard let user = components.user, !user.isEmpty else {
-            throw StoreError(.unavailable, "the PostgreSQL URL has no user (expected postgres://user@host:port/database)")
-        }
-        guard let host = components.host, !host.isEmpty else {
-            throw StoreError(.unavailable, "the PostgreSQL URL has no host (expected postgres://user@host:port/database)")
-        }
-        if let items = components.queryItems, let unsupported = items.first(where: { !($0.name == "sslmode" && $0.value == "disable") }) {
-            throw StoreError(.unavailable, "the PostgreSQL URL option \(unsupported.name) is not supported (only sslmode=disable; TLS is not yet supported)")
-        }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        self.user = user.removingPercentEncoding ?? user
-        password = components.password.map { $0.removingPercentEncoding ?? $0 }
-        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        port = components.port ?? 5432
-        self.database = database.isEmpty ? self.user : database
-        guard (1...65535).contains(port) else { throw StoreError(.unavailable, "the PostgreSQL URL port \(port) is out of range") }
     }
 }

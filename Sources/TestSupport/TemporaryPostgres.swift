@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -18,6 +19,8 @@ public final class TemporaryPostgres: Sendable {
     public let port: Int
     /// The cluster's root (data directory, socket and log).
     public let directory: String
+    /// With TLS: the PEM file of the server's self-signed certificate (for `sslrootcert`); `nil` without TLS.
+    public let rootCertificateFile: String?
     private let binDirectory: String
     private let process: Process
 
@@ -49,8 +52,10 @@ public final class TemporaryPostgres: Sendable {
 
     /// Creates and starts a cluster.
     ///
+    /// - Parameter tls: serve TLS only: a fresh self-signed P-384 certificate for `127.0.0.1` and `localhost`, and
+    ///   `pg_hba.conf` rejecting every TCP connection without TLS.
     /// - Throws: ``Unavailable`` when PostgreSQL is not installed or does not start (with its log).
-    public init() throws {
+    public init(tls: Bool = false) throws {
         binDirectory = try Self.binDirectory().get()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -59,6 +64,16 @@ public final class TemporaryPostgres: Sendable {
         }
         let data = "\(directory)/data"
         try Self.run(binDirectory + "/initdb", ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"], what: "initdb")
+        var tlsSettings: [String] = []
+        if tls {
+            let files = try Self.writeServerCertificate(into: directory)
+            rootCertificateFile = files.certificate
+            tlsSettings = ["-c", "ssl=on", "-c", "ssl_cert_file=\(files.certificate)", "-c", "ssl_key_file=\(files.key)"]
+            let rules = "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n"
+            try Self.writeOwnedByPostgres(rules, to: "\(data)/pg_hba.conf", mode: 0o600)
+        } else {
+            rootCertificateFile = nil
+        }
         // The server is our own child (not daemonised by pg_ctl): Foundation's Process waits on descriptors a daemon
         // would inherit and keep open, so `pg_ctl start` never looks finished from here.
         var failures: [String] = []
@@ -66,7 +81,7 @@ public final class TemporaryPostgres: Sendable {
             let candidate = Self.freePort()
             let server = try Self.launch(binDirectory + "/postgres", [
                 "-D", data, "-c", "listen_addresses=127.0.0.1", "-p", "\(candidate)", "-k", directory, "-c", "fsync=off",
-            ], log: "\(directory)/log")
+            ] + tlsSettings, log: "\(directory)/log")
             let deadline = Date().addingTimeInterval(30)
             while server.isRunning, Date() < deadline {
                 if (try? Self.run(binDirectory + "/pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(candidate)"], what: "pg_isready")) != nil {
@@ -92,6 +107,30 @@ public final class TemporaryPostgres: Sendable {
     public func createDatabase(_ name: String) throws -> String {
         try Self.run(binDirectory + "/psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-q", "-c", "CREATE DATABASE \(name)"], what: "CREATE DATABASE")
         return url(database: name)
+    }
+
+    /// A self-signed server certificate (P-384, names `127.0.0.1` and `localhost`) and its key, readable by the server only.
+    private static func writeServerCertificate(into directory: String) throws -> (certificate: String, key: String) {
+        let key = P384.Signing.PrivateKey()
+        let name = try TestCertificateBuilder.name(commonName: "127.0.0.1", organization: "Hermetic test PostgreSQL")
+        // subjectAltName: iPAddress 127.0.0.1 and dNSName localhost.
+        let alternativeNames: [UInt8] = [0x30, 0x11, 0x87, 0x04, 127, 0, 0, 1, 0x82, 0x09] + Array("localhost".utf8)
+        let der = try TestCertificateBuilder.certificate(
+            serial: [0x01], issuer: name, subject: name, notBefore: Date().addingTimeInterval(-3600), notAfter: Date().addingTimeInterval(86400),
+            subjectKey: .p384(key), extensions: [.init(oid: [2, 5, 29, 17], value: alternativeNames)], signedBy: .p384(key)
+        )
+        let body = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        let certificate = "\(directory)/server.crt", keyFile = "\(directory)/server.key"
+        try writeOwnedByPostgres("-----BEGIN CERTIFICATE-----\n\(body)\n-----END CERTIFICATE-----\n", to: certificate, mode: 0o644)
+        try writeOwnedByPostgres(key.pemRepresentation + "\n", to: keyFile, mode: 0o600)
+        return (certificate, keyFile)
+    }
+
+    private static func writeOwnedByPostgres(_ text: String, to path: String, mode: Int) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        var attributes: [FileAttributeKey: Any] = [.posixPermissions: mode]
+        if getuid() == 0 { attributes[.ownerAccountName] = "postgres" }
+        try FileManager.default.setAttributes(attributes, ofItemAtPath: path)
     }
 
     /// Stops the server (immediate shutdown) and deletes the cluster.
@@ -173,8 +212,8 @@ public final class TemporaryPostgres: Sendable {
 }
 
 /// Runs `body` with a fresh PostgreSQL server, stopping it afterwards whether `body` succeeds or throws.
-public func withTemporaryPostgres<T>(_ body: (TemporaryPostgres) async throws -> T) async throws -> T {
-    let server = try TemporaryPostgres()
+public func withTemporaryPostgres<T>(tls: Bool = false, _ body: (TemporaryPostgres) async throws -> T) async throws -> T {
+    let server = try TemporaryPostgres(tls: tls)
     do {
         let result = try await body(server)
         server.stop()
