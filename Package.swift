@@ -153,7 +153,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HermeticCoreTests", dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "HermeticCoreTests", dependencies: ["HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(
             name: "SEVSNPTests",

@@ -13,21 +13,7 @@ public struct SampleDeviceVerifier: AttestationVerifier {
     public func evaluate(
         evidence: [UInt8], expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
     ) async throws -> [Claims] {
-        guard let document = try? JSONDecoder().decode(JSONValue.self, from: Data(evidence)), case .object = document else {
-            throw SampleVerifier.Failure(kind: .malformed, description: "sampledevice: evidence is not a JSON object")
-        }
-        guard let svn = document["svn"]?.stringValue else {
-            throw SampleVerifier.Failure(kind: .malformed, description: "sampledevice: evidence has no \"svn\" string")
-        }
-        let reportData = document["report_data"]?.stringValue ?? ""
-        if case .value(let expected) = expectedReportData {
-            guard let bound = Base64.decode(reportData) else {
-                throw SampleVerifier.Failure(kind: .malformed, description: "sampledevice: report_data is not base64")
-            }
-            guard ConstantTime.equals(bound, expected) else {
-                throw SampleVerifier.Failure(kind: .rejected, description: "sampledevice: report_data \(Hex.encode(bound)) differs from the expected \(Hex.encode(expected))")
-            }
-        }
-        return [Claims(["svn": .string(svn), "report_data": .string(reportData)], deviceClass: .gpu)]
+        let evidence = try SampleEvidence(evidence, tee: "sampledevice", expected: expectedReportData)
+        return [Claims(["svn": .string(evidence.svn), "report_data": .string(evidence.reportData)], deviceClass: .gpu)]
     }
 }

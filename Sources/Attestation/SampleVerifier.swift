@@ -19,24 +19,10 @@ public struct SampleVerifier: AttestationVerifier {
     public func evaluate(
         evidence: [UInt8], expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
     ) async throws -> [Claims] {
-        guard let document = try? JSONDecoder().decode(JSONValue.self, from: Data(evidence)), case .object = document else {
-            throw Failure(kind: .malformed, description: "sample: evidence is not a JSON object")
-        }
-        guard let svn = document["svn"]?.stringValue else {
-            throw Failure(kind: .malformed, description: "sample: evidence has no \"svn\" string")
-        }
-        let reportData = document["report_data"]?.stringValue ?? ""
-        if case .value(let expected) = expectedReportData {
-            guard let bound = Base64.decode(reportData) else {
-                throw Failure(kind: .malformed, description: "sample: report_data is not base64")
-            }
-            guard ConstantTime.equals(bound, expected) else {
-                throw Failure(kind: .rejected, description: "sample: report_data \(Hex.encode(bound)) differs from the expected \(Hex.encode(expected))")
-            }
-        }
+        let evidence = try SampleEvidence(evidence, tee: "sample", expected: expectedReportData)
         var claims: [String: JSONValue] = [
-            "svn": .string(svn),
-            "report_data": .string(reportData),
+            "svn": .string(evidence.svn),
+            "report_data": .string(evidence.reportData),
             "launch_digest": .string("abcde"),
             "platform_version": .object(["major": .int(1), "minor": .int(4)]),
             "debug": .bool(false),

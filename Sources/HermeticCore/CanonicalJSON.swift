@@ -7,34 +7,36 @@
 extension JSONValue {
     /// The RFC 8785 canonical text of this value.
     public func canonicalJSON() -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         writeCanonical(into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func writeCanonical(into out: inout String) {
+    private func writeCanonical(into out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += Self.ecmaScriptNumber(d)
-        case .string(let s): out += JSONValue.string(s).serialized()
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: Self.ecmaScriptNumber(d).utf8)
+        case .string(let s): Self.appendQuoted(s, into: &out)
         case .array(let elements):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, element) in elements.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 element.writeCanonical(into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
-            let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
-            for (i, key) in keys.enumerated() {
-                if i > 0 { out += "," }
-                out += JSONValue.string(key).serialized() + ":"
-                members[key]?.writeCanonical(into: &out)
+            out.append(UInt8(ascii: "{"))
+            let sorted = members.sorted { $0.key.utf16.lexicographicallyPrecedes($1.key.utf16) }
+            for (i, (key, value)) in sorted.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendQuoted(key, into: &out)
+                out.append(UInt8(ascii: ":"))
+                value.writeCanonical(into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 

@@ -26,7 +26,7 @@ public struct ProtectedHeader: Sendable, Hashable {
     ///
     /// - Throws: ``JOSEError`` `.malformed` when the text is not a JSON object with string `alg` and `enc`.
     public init(json: [UInt8]) throws {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json)), case .object(var members) = value else {
+        guard let value = try? JSONValue(parsing: json), case .object(var members) = value else {
             throw JOSEError(.malformed, "protected header is not a JSON object")
         }
         guard let alg = members.removeValue(forKey: "alg")?.stringValue else {

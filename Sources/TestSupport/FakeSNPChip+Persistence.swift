@@ -44,7 +44,7 @@ extension FakeSNPChip {
     public static func load(from directory: String) throws -> FakeSNPChip {
         let path = URL(fileURLWithPath: directory).appendingPathComponent(fileName).path
         guard let data = FileManager.default.contents(atPath: path) else { throw PersistenceError(description: "no fake chip at \(path)") }
-        guard let document = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+        guard let document = try? JSONValue(parsing: data) else {
             throw PersistenceError(description: "\(path) is not JSON")
         }
         func bytes(_ name: String) throws -> [UInt8] {

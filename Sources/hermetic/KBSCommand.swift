@@ -93,7 +93,7 @@ struct KBSCommand: AsyncParsableCommand {
         @Option(help: "The reference value id.") var name: String
         @Option(help: "The value as JSON, e.g. '[\"abcde\"]'.") var value: String
         func run() async throws {
-            guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(value.utf8)) else { throw ValidationError("--value is not JSON") }
+            guard let json = try? JSONValue(parsing: value.utf8) else { throw ValidationError("--value is not JSON") }
             try await options.client().setReferenceValues([name: json], adminToken: try await options.adminToken())
         }
     }

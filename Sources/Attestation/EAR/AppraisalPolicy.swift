@@ -77,7 +77,7 @@ public struct AppraisalPolicy: Sendable {
 
     private static func json(_ value: Value) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonText.utf8))
+            return try JSONValue(parsing: value.jsonText.utf8)
         } catch {
             throw EARError(.policy, "the policy output is not JSON")
         }

@@ -10,7 +10,7 @@ public struct EARTokenVerifier: Sendable {
 
     /// A verifier that trusts `publicKeys`.
     public init(trusting publicKeys: [P256.Signing.PublicKey]) async {
-        let collection = JWTKeyCollection()
+        let collection = JWTKeyCollection(defaultJWTParser: DefaultJWTParser(jsonDecoder: EARJSONDecoder()))
         for (index, key) in publicKeys.enumerated() {
             if let jwtKey = try? ES256PublicKey(backing: key) {
                 await collection.add(ecdsa: jwtKey, kid: JWKIdentifier(string: "key\(index)"))

@@ -176,7 +176,7 @@ extension KeyBroker {
         }
         var claims: JSONValue?
         if let data = table["data"]?.table {
-            claims = try? JSONDecoder().decode(JSONValue.self, from: Data(data.convert(to: .json).utf8))
+            claims = try? JSONValue(parsing: data.convert(to: .json).utf8)
         }
         return (.value(digest), claims)
     }

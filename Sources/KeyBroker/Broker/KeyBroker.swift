@@ -112,7 +112,7 @@ public final class KeyBroker: Sendable {
     func parseJSON(_ body: [UInt8], _ what: String) throws -> JSONValue {
         guard !body.isEmpty else { throw KBSError(.serdeError, "\(what): empty body, expected JSON") }
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(body))
+            return try JSONValue(parsing: body)
         } catch {
             throw KBSError(.serdeError, "\(what): the body is not valid JSON")
         }

@@ -147,7 +147,7 @@ public struct KBSClient: Sendable {
     }
 
     static func decode(_ body: [UInt8]) throws -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: Data(body)) } catch {
+        do { return try JSONValue(parsing: body) } catch {
             throw KBSClientError(status: 0, type: "", detail: "the broker's answer is not JSON")
         }
     }

@@ -35,7 +35,7 @@ enum TrusteeSNPEvidence {
     static func decode(_ bytes: [UInt8]) throws -> SNPEvidence {
         let document: JSONValue
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+            document = try JSONValue(parsing: bytes)
         } catch {
             throw SNPError(.malformedEvidence, "evidence is not JSON: \(error.localizedDescription)")
         }
