@@ -8,7 +8,7 @@ struct MeasureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measure",
         abstract: "Compute the launch measurements a guest's evidence will carry, from its firmware and boot inputs.",
-        subcommands: [MeasureSNP.self]
+        subcommands: [MeasureSNP.self, MeasureTDX.self]
     )
 }
 
@@ -86,5 +86,51 @@ struct MeasureSNP: ParsableCommand {
             throw MeasureError(.unreadable, "cannot read \(what) file \(path)")
         }
         return [UInt8](data)
+    }
+}
+
+/// `hermetic measure tdx`.
+struct MeasureTDX: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tdx",
+        abstract: "Print the TDX MRTD of a TD launched from a TDVF (OVMF) image.",
+        discussion: """
+            MRTD is computed from the TDVF metadata sections (BFV, CFV, TD HOB, temporary memory; their MR_EXTEND and
+            PAGE_AUG attributes): one TDH.MEM.PAGE.ADD per page added before launch, one TDH.MR.EXTEND per 256 bytes
+            of measured content. Upstream KVM adds and extends page by page (the `mrtd` value); earlier TDX host
+            kernels added a section's pages first (`mrtd_two_pass`). RTMR0-2 are not predicted: they depend on the
+            TD HOB, ACPI tables and UEFI variables the VMM builds and on the boot path, none of which are inputs here.
+            """
+    )
+
+    @Option(help: "The TDVF firmware image (e.g. /usr/share/ovmf/OVMF.fd).") var ovmf: String
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func run() throws {
+        do {
+            let image = try FirmwareImage(bytes: try MeasureSNP.read(ovmf, what: "firmware"))
+            let measurement = try TDXMeasurement(image: image)
+            let single = Hex.encode(measurement.mrtd(order: .singlePass))
+            let twoPass = Hex.encode(measurement.mrtd(order: .twoPass))
+            let sections = measurement.metadata.sections.map { section in
+                "\(section.type)@0x\(String(section.memoryAddress, radix: 16))+0x\(String(section.memoryDataSize, radix: 16))\(section.extendsMR ? " MR_EXTEND" : "")\(section.pageAugmented ? " PAGE_AUG" : "")"
+            }
+            let notPredicted = "not predicted: depends on the VMM's TD HOB, ACPI tables, UEFI variables and boot path, which are not inputs"
+            guard json else {
+                print("mrtd:          \(single)  (reference value mr_td; hosts that add and extend page by page, as upstream KVM)")
+                print("mrtd_two_pass: \(twoPass)  (hosts that add a section's pages before extending them)")
+                print("sections:      \(sections.joined(separator: ", "))")
+                print("rtmr0-2:       \(notPredicted)")
+                return
+            }
+            print(JSONValue.object([
+                "tee": .string("tdx"), "ovmf": .string(ovmf), "reference_value_id": .string("mr_td"),
+                "mrtd": .string(single), "mrtd_two_pass": .string(twoPass),
+                "sections": .array(sections.map { .string($0) }), "rtmr": .string(notPredicted),
+            ]).canonicalJSON())
+        } catch let error as MeasureError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(ExitStatus.badInput.rawValue)
+        }
     }
 }

@@ -62,6 +62,18 @@ struct ReferenceValueCommandTests {
         #expect(notFirmware.stderr.hasPrefix("measure:"))
     }
 
+    @Test("measure tdx prints MRTD for both host page orders and says RTMRs are not predicted; no TDVF metadata exits 2")
+    func measureTDX() throws {
+        let run = try CLIRun.hermetic(["measure", "tdx", "--ovmf", ovmf, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
+        #expect(object["mrtd"] == .string("4c7206f0f483c524f12c366c711e9049030a8d47c471ee5aa9c4999a08de4057fb887fed0744d5631a212967fb231c47"))
+        #expect(object["reference_value_id"] == .string("mr_td"))
+        #expect(object["rtmr"]?.stringValue?.hasPrefix("not predicted") == true)
+        let bad = try CLIRun.hermetic(["measure", "tdx", "--ovmf", initData])
+        #expect(bad.status == 2)
+    }
+
     @Test("rv add (RVPS message, one value, signed document), list, get, delete against a store file")
     func rvCommands() throws {
         let store = temporary("store.json")

@@ -75,4 +75,8 @@ enum ByteReader {
     static func uint32<C: RandomAccessCollection<UInt8>>(_ bytes: C, at index: Int) -> UInt32 where C.Index == Int {
         UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24
     }
+
+    static func uint64<C: RandomAccessCollection<UInt8>>(_ bytes: C, at index: Int) -> UInt64 where C.Index == Int {
+        UInt64(uint32(bytes, at: index)) | UInt64(uint32(bytes, at: index + 4)) << 32
+    }
 }
