@@ -103,7 +103,7 @@ let package = Package(
         .target(
             name: "KeyBroker",
             dependencies: [
-                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego",
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "TOMLKit", package: "TOMLKit"),

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HermeticCore
 import JOSE
+import ReferenceValues
 import Rego
 import Storage
 import TOMLKit
@@ -152,9 +153,13 @@ extension KeyBroker {
     }
 
     private func loadReferenceValues() async throws -> [String: Rego.Value] {
+        // Expired values are not served: the policy sees them as absent, as the local store's snapshot does.
         var values: [String: Rego.Value] = [:]
+        let now = clock()
         for (name, json) in try await store.referenceValues() {
-            if let value = try? JSONReader.parse(json) { values[name] = value }
+            guard let stored = StoredReferenceValue.decode(id: name, json: json), !stored.isExpired(at: now),
+                  let value = try? JSONReader.parse(stored.value.serialized()) else { continue }
+            values[name] = value
         }
         return values
     }
