@@ -27,6 +27,15 @@ struct SNPMeasurementTests {
         #expect(Hex.encode(try measurement.digest(vcpus: vcpus, type: vcpuType, guestFeatures: features)) == expected)
     }
 
+    @Test("kernel hashes on the firmware with an SNP_KERNEL_HASHES section (SNPPeerTests' KernelHashesFirmware): sev-snp-measure's digest")
+    func fixedKernelHashesDigest() throws {
+        let hashes = SEVHashTable(kernel: try Fixtures.bytes("initdata/init-data-with-policy.toml"),
+                                  initrd: try Fixtures.bytes("initdata/spec-example-sha384.toml"), commandLine: "console=ttyS0 root=/dev/vda1 ro")
+        let measurement = try SNPMeasurement(image: try FirmwareImage(bytes: try KernelHashesFirmware.bytes()), hashes: hashes)
+        #expect(Hex.encode(try measurement.digest(vcpus: 2, type: try #require(VCPUType.named("EPYC-Milan"))))
+                == "dbeb0dd22cc3551574bc058c5be4fa069bb45c54a34cd5311e0a40f7f07d71ae1af4488867eeeab32834e834faaf770f")
+    }
+
     @Test("the firmware's SEV metadata sections as tools-here.md lists them, and its reset block")
     func metadata() throws {
         let image = try Self.image()
@@ -93,5 +102,7 @@ struct SNPMeasurementTests {
         #expect(table[16] == 168 && table[17] == 0)
         #expect(FirmwareGUID(stored: table[0..<16])?.description == "9438d606-4f22-4cc9-b479-a793d411fd21")
         #expect(FirmwareGUID(stored: table[18..<34])?.description == "97d02dd8-bd20-4c94-aa78-e7714d36ab2a")
+        #expect(FirmwareGUID(stored: table[68..<84])?.description == "44baf731-3a2f-4bd7-9af1-41e29169781d")
+        #expect(FirmwareGUID(stored: table[118..<134])?.description == "4de79437-abd2-427f-b835-d5b172d2045b")
     }
 }

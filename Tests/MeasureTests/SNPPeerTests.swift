@@ -71,3 +71,75 @@ struct SNPPeerTests {
         #expect(compared == 3 * 16 * 64)
     }
 }
+
+/// A firmware with an SNP_KERNEL_HASHES section, made from Debian's OVMF (which has none): the SEV metadata block is
+/// rewritten elsewhere in the image with a sixth section (a kernel-hashes page at 0x820000), the metadata pointer
+/// moved to it, and the SEV hash table location entry (present in Debian's OVMF, zero) set to 0x820400.
+enum KernelHashesFirmware {
+    static let pageGPA: UInt32 = 0x82_0000
+    static let tableGPA: UInt32 = 0x82_0400
+
+    static func bytes() throws -> [UInt8] {
+        var bytes = try Fixtures.bytes("ovmf/OVMF.fd")
+        let image = try FirmwareImage(bytes: bytes)
+        let metadata = try #require(try SEVMetadata(image: image))
+        func le32(_ value: UInt32) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+        var block = Array("ASEV".utf8) + le32(UInt32(16 + 12 * (metadata.sections.count + 1))) + le32(1) + le32(UInt32(metadata.sections.count + 1))
+        for section in metadata.sections {
+            block += le32(UInt32(section.gpa)) + le32(UInt32(section.size)) + le32(section.type.rawValue)
+        }
+        block += le32(pageGPA) + le32(0x1000) + le32(SEVMetadata.SectionType.kernelHashes.rawValue)
+        let blockOffset = 0x1000  // inside the variable store, which both tools hash as ordinary firmware pages
+        bytes.replaceSubrange(blockOffset..<(blockOffset + block.count), with: block)
+        let pointer = try #require(image.entry(.sevMetadata)).startIndex
+        bytes.replaceSubrange(pointer..<(pointer + 4), with: le32(UInt32(bytes.count - blockOffset)))
+        let location = try #require(image.entry(.sevHashTableLocation)).startIndex
+        bytes.replaceSubrange(location..<(location + 8), with: le32(tableGPA) + le32(0xB0))
+        return bytes
+    }
+}
+
+extension SNPPeerTests {
+    @Test("kernel, initrd and command line measured through an SNP_KERNEL_HASHES page: the same digest as sev-snp-measure",
+          .enabled(if: SEVSNPMeasurePeer.python != nil, "skipped: sev-snp-measure (pip) is missing; .ci/run installs it"))
+    func kernelHashes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-kh-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let firmware = try KernelHashesFirmware.bytes()
+        let firmwarePath = directory.appendingPathComponent("OVMF-kh.fd").path
+        try Data(firmware).write(to: URL(fileURLWithPath: firmwarePath))
+        let kernel = Fixtures.url("initdata/init-data-with-policy.toml").path
+        let initrd = Fixtures.url("initdata/spec-example-sha384.toml").path
+        let append = "console=ttyS0 root=/dev/vda1 ro"
+        let cases: [(String?, String?)] = [(initrd, append), (nil, nil), (initrd, nil)]
+        let measurement = try FirmwareImage(bytes: firmware)
+        for (initrdPath, commandLine) in cases {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: SEVSNPMeasurePeer.python ?? "/usr/bin/python3")
+            let script = """
+                import sys
+                from sevsnpmeasure import guest, vcpu_types
+                from sevsnpmeasure.sev_mode import SevMode
+                from sevsnpmeasure.vmm_types import VMMType
+                initrd = sys.argv[3] or None
+                append = sys.argv[4] or None
+                print(guest.calc_launch_digest(SevMode.SEV_SNP, 2, vcpu_types.CPU_SIGS["EPYC-Milan"], sys.argv[1], sys.argv[2], initrd, append, 0x1, "", VMMType.QEMU).hex())
+                """
+            process.arguments = ["-c", script, firmwarePath, kernel, initrdPath ?? "", commandLine ?? ""]
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let peer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            let hashes = SEVHashTable(kernel: try Fixtures.bytes("initdata/init-data-with-policy.toml"),
+                                      initrd: try initrdPath.map { _ in try Fixtures.bytes("initdata/spec-example-sha384.toml") },
+                                      commandLine: commandLine)
+            let ours = try SNPMeasurement(image: measurement, hashes: hashes).digest(vcpus: 2, type: try #require(VCPUType.named("EPYC-Milan")))
+            #expect(Hex.encode(ours) == peer, "initrd \(initrdPath != nil), append \(commandLine ?? "none")")
+            // And without the kernel, the page is measured as zeros: a different digest.
+            #expect(try SNPMeasurement(image: measurement).digest(vcpus: 2, type: try #require(VCPUType.named("EPYC-Milan"))) != ours)
+        }
+    }
+}
