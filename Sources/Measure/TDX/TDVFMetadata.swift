@@ -91,6 +91,10 @@ public struct TDVFMetadata: Sendable, Hashable {
                 memoryAddress: ByteReader.uint64(bytes, at: at + 8), memoryDataSize: ByteReader.uint64(bytes, at: at + 16),
                 type: type, attributes: ByteReader.uint32(bytes, at: at + 28)
             )
+            // A TD's initial memory lies below 4 GiB plus a little; larger sizes are malformed, not work to do.
+            guard section.memoryDataSize <= 1 << 34, section.memoryAddress <= 1 << 52 else {
+                throw MeasureError(.tdvfMetadata, "TDVF section \(index) (\(type)) at \(section.memoryAddress) of \(section.memoryDataSize) bytes is out of range")
+            }
             guard section.memoryAddress % 4096 == 0, section.memoryDataSize % 4096 == 0,
                   section.memoryDataSize >= UInt64(section.rawDataSize) else {
                 throw MeasureError(.tdvfMetadata, "TDVF section \(index) (\(type)) at \(section.memoryAddress) of \(section.memoryDataSize) bytes is not whole pages holding its \(section.rawDataSize) bytes of data")
