@@ -1,3 +1,5 @@
+import Crypto
+
 /// The SEV-SNP launch measurement of a QEMU/OVMF guest: firmware pages, the SEV metadata sections, then one VMSA
 /// per vCPU, chained as SNP_LAUNCH_UPDATE does.
 ///
@@ -85,9 +87,11 @@ public struct SNPMeasurement: Sendable {
         }
         let bsp = VMSA(eip: VMSA.bspResetEIP, sevFeatures: guestFeatures, vcpuSignature: type.signature, vmm: firmware.vmm)
         let ap = VMSA(eip: firmware.apResetEIP, sevFeatures: guestFeatures, vcpuSignature: type.signature, vmm: firmware.vmm)
+        // Every application processor has the same VMSA: its page is hashed once, and only PAGE_INFO is chained.
+        let apContents = Array(SHA384.hash(data: ap.page))
         var digest = prefix
         digest.updateVMSA(bsp.page)
-        for _ in 1..<vcpus { digest.updateVMSA(ap.page) }
+        for _ in 1..<vcpus { digest.update(type: .vmsa, gpa: SNPLaunchDigest.vmsaGPA, contents: apContents) }
         return digest.value
     }
 }
