@@ -18,6 +18,9 @@ let package = Package(
         .library(name: "StoragePostgres", targets: ["StoragePostgres"]),
         .library(name: "KeyBroker", targets: ["KeyBroker"]),
         .library(name: "HermeticServer", targets: ["HermeticServer"]),
+        .library(name: "InitData", targets: ["InitData"]),
+        .library(name: "Measure", targets: ["Measure"]),
+        .library(name: "ReferenceValues", targets: ["ReferenceValues"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -68,7 +71,7 @@ let package = Package(
         .target(
             name: "Attestation",
             dependencies: [
-                "HermeticCore", "SEVSNP", "TDX", "Rego",
+                "HermeticCore", "SEVSNP", "TDX", "Rego", "ReferenceValues",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -101,7 +104,7 @@ let package = Package(
         .target(
             name: "KeyBroker",
             dependencies: [
-                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego",
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -140,6 +143,27 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Init-data (Trustee/Kata TOML) and its digest per platform binding: small, for the verifiers, the TPM path
+        // (PCR 8) and the guest gate alike.
+        .target(
+            name: "InitData",
+            dependencies: [
+                "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // Launch-measurement calculators: SEV-SNP (OVMF SEV metadata, VMSAs, PAGE_INFO chaining) and TDX (TDVF, MRTD).
+        .target(
+            name: "Measure",
+            dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The reference value store: Trustee RVPS messages, Hermetic's signed documents, expiry, provenance, and the
+        // lookup behind query_reference_value.
+        .target(
+            name: "ReferenceValues",
+            dependencies: ["HermeticCore", "Rego", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "hermetic",
             dependencies: [
@@ -150,6 +174,9 @@ let package = Package(
                 "TDX",
                 "Attestation",
                 "Rego",
+                "InitData",
+                "Measure",
+                "ReferenceValues",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -183,6 +210,13 @@ let package = Package(
         .testTarget(
             name: "HermeticCLITests",
             dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport"]),
+        .testTarget(
+            name: "ReferenceValuesTests",
+            dependencies: ["ReferenceValues", "Attestation", "Rego", "HermeticCore", "TestSupport", "SEVSNP",
+                           .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )

@@ -38,6 +38,15 @@ let package = Package(
             path: "Sources/TDXTiming"
         ),
         .executableTarget(
+            name: "LaunchMeasurement",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Measure", package: "hermetic"),
+            ],
+            path: "Benchmarks/LaunchMeasurement",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "RegoEvaluation",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

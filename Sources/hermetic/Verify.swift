@@ -30,10 +30,10 @@ struct Verify: AsyncParsableCommand {
     @Option(name: .customLong("expect-report-data"), help: "Hex REPORT_DATA the evidence must carry (zero-padded).")
     var expectReportData: String?
 
-    @Option(name: .customLong("expect-host-data"), help: "Hex HOST_DATA (init-data digest) the evidence must carry.")
+    @Option(name: .customLong("expect-host-data"), help: "Hex HOST_DATA (init-data digest) the evidence must carry, or an init-data TOML file whose digest it must carry.")
     var expectHostData: String?
 
-    @Option(name: .customLong("expect-mrconfigid"), help: "Hex MRCONFIGID (tdx) or CONFIGID (sgx) init-data digest the quote must carry (zero-padded).")
+    @Option(name: .customLong("expect-mrconfigid"), help: "Hex MRCONFIGID (tdx) or CONFIGID (sgx) init-data digest the quote must carry (zero-padded), or an init-data TOML file.")
     var expectMRConfigID: String?
 
     @Option(help: "tdx/sgx: a root certificate replacing the bundled Intel SGX Root CA.")
@@ -57,7 +57,9 @@ struct Verify: AsyncParsableCommand {
         if expectHostData != nil, expectMRConfigID != nil {
             throw ValidationError("--expect-host-data and --expect-mrconfigid both give the init-data digest; pass one")
         }
-        let hostData = try expectation(expectHostData ?? expectMRConfigID, option: expectHostData != nil ? "--expect-host-data" : "--expect-mrconfigid")
+        let hostData = try (expectHostData ?? expectMRConfigID).map {
+            try InitDataFile.expectation($0, option: expectHostData != nil ? "--expect-host-data" : "--expect-mrconfigid")
+        } ?? .notProvided
         do {
             guard let bytes = FileManager.default.contents(atPath: evidence) else {
                 throw InputError(description: "cannot read evidence file \(evidence)")

@@ -37,4 +37,15 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try query.evaluate(input: input, print: { _ in }))
         }
     }
+
+    // The same evaluation recording an explanation (`hermetic appraise`): what the trace costs when it is on. The
+    // broker's path above passes no trace.
+    Benchmark("Trustee default CPU policy, SNP claims, traced for an explanation") { benchmark in
+        let (query, input) = try prepared.get()
+        for _ in benchmark.scaledIterations {
+            let trace = EvaluationTrace()
+            blackHole(try query.evaluate(input: input, print: { _ in }, trace: trace))
+            blackHole(trace.comparisons.count)
+        }
+    }
 }

@@ -13,8 +13,8 @@ public struct AppraisalPolicy: Sendable {
     public let id: String
     /// The Rego source.
     public let source: String
-    private let trustClaims: PreparedQuery
-    private let extensions: PreparedQuery
+    let trustClaims: PreparedQuery
+    let extensions: PreparedQuery
 
     /// Compiles `source`.
     ///

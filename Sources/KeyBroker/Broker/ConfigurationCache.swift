@@ -1,3 +1,4 @@
+import Foundation
 import Rego
 import Storage
 import Synchronization
@@ -12,7 +13,7 @@ final class ConfigurationCache: Sendable {
     private struct State {
         var generation: Int64 = -1
         var policies: [String: KeyBroker.CompiledPolicy?] = [:]
-        var referenceValues: [String: Rego.Value]?
+        var referenceValues: [String: ReferenceValue]?
         var compiledBySource: [String: KeyBroker.CompiledPolicy] = [:]
 
         /// Forgets everything read at an older generation; a newer one already cached is kept.
@@ -46,13 +47,19 @@ final class ConfigurationCache: Sendable {
         }
     }
 
+    /// A reference value as the store holds it: the value and when it stops being served.
+    struct ReferenceValue: Sendable {
+        var value: Rego.Value
+        var expires: Date?
+    }
+
     /// The reference values at `generation`, or `nil` when the caller must load them.
-    func referenceValues(generation: Int64) -> [String: Rego.Value]? {
+    func referenceValues(generation: Int64) -> [String: ReferenceValue]? {
         state.withLock { $0.generation == generation ? $0.referenceValues : nil }
     }
 
     /// Records the reference values as read at (or after) `generation`.
-    func store(referenceValues: [String: Rego.Value], generation: Int64) {
+    func store(referenceValues: [String: ReferenceValue], generation: Int64) {
         state.withLock { state in
             state.moveTo(generation)
             if state.generation == generation { state.referenceValues = referenceValues }

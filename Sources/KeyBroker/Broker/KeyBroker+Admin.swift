@@ -1,6 +1,7 @@
 import Attestation
 import Foundation
 import HermeticCore
+import ReferenceValues
 import Storage
 
 extension KeyBroker {
@@ -76,14 +77,17 @@ extension KeyBroker {
               case .object(let values) = try parseJSON(bytes, "reference-value payload") else {
             throw KBSError(.rvpsError, "reference-value payload must be base64 of a JSON object")
         }
-        for (name, value) in values {
-            try await store.putReferenceValue(name: name, json: value.serialized())
+        // Each value is kept with its expiry (Trustee's 12 months for sample messages) and provenance, and the
+        // expiry is enforced when attestations read it (`loadReferenceValues`).
+        let now = clock()
+        for (id, value) in try RVPSMessage.referenceValues(values, at: now, issuer: subject) {
+            try await store.putReferenceValue(name: id, json: value)
         }
         await audit(AuditEvent(kind: .admin, time: clock(), client: subject, verdict: "set-reference-value", detail: values.keys.sorted().joined(separator: ",")))
         return BrokerResponse()
     }
 
-    /// `GET /kbs/v0/reference-value/<id>`: the stored value (admin).
+    /// `GET /kbs/v0/reference-value/<id>`: the stored value with its expiry and provenance (admin).
     func getReferenceValue(_ request: BrokerRequest, id: String) async throws -> BrokerResponse {
         _ = try await admin.authorize(bearerToken: request.bearerToken)
         guard let json = try await store.referenceValues()[id] else {

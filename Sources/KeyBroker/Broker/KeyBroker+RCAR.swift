@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HermeticCore
 import JOSE
+import ReferenceValues
 import Rego
 import Storage
 import TOMLKit
@@ -121,7 +122,7 @@ extension KeyBroker {
             }
         }
         // Appraisal: each device with the default policy of its class, reference values read once for all.
-        let referenceValues = try await referenceValues(generation: generation)
+        let referenceValues = try await referenceValues(generation: generation, at: now)
         var submodules: [String: EARSubmodule] = [:]
         var counters: [DeviceClass: Int] = [:]
         var policyIDs: [String] = []

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HermeticCore
 import JOSE
+import ReferenceValues
 import Rego
 import Storage
 
@@ -160,15 +161,27 @@ public final class KeyBroker: Sendable {
         return policy
     }
 
-    /// The reference values at configuration `generation`, cached like the policies.
-    func referenceValues(generation: Int64) async throws -> [String: Rego.Value] {
-        if let cached = configurationCache.referenceValues(generation: generation) { return cached }
-        var values: [String: Rego.Value] = [:]
-        for (name, json) in try await store.referenceValues() {
-            if let value = try? JSONReader.parse(json) { values[name] = value }
+    /// The reference values at configuration `generation` that have not expired at `now`: the stored records are
+    /// cached like the policies, and the expiry is checked on every use, so a value stops being served the moment
+    /// it expires (the policy sees it as absent).
+    func referenceValues(generation: Int64, at now: Date) async throws -> [String: Rego.Value] {
+        let records: [String: ConfigurationCache.ReferenceValue]
+        if let cached = configurationCache.referenceValues(generation: generation) {
+            records = cached
+        } else {
+            var loaded: [String: ConfigurationCache.ReferenceValue] = [:]
+            for (name, json) in try await store.referenceValues() {
+                guard let stored = StoredReferenceValue.decode(id: name, json: json),
+                      let value = try? JSONReader.parse(stored.value.serialized()) else { continue }
+                loaded[name] = ConfigurationCache.ReferenceValue(value: value, expires: stored.expires)
+            }
+            configurationCache.store(referenceValues: loaded, generation: generation)
+            records = loaded
         }
-        configurationCache.store(referenceValues: values, generation: generation)
-        return values
+        return records.compactMapValues { record in
+            guard let expires = record.expires, now > expires else { return record.value }
+            return nil
+        }
     }
 
     static func compile(id: String, source: String, resource: Bool) throws -> CompiledPolicy {

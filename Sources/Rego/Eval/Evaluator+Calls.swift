@@ -63,6 +63,7 @@ extension Evaluator {
                 throw RegoError(code: error.kind == .type ? .evalType : .evalBuiltin,
                                 message: "\(name): \(error.message)", location: location)
             }
+            if let trace { traceBuiltin(trace, name: name, args: inputs, values: values, results: results, location: location) }
             for result in results {
                 if let output {
                     try unifyValue(output, result, frame) { try k(.bool(true)) }

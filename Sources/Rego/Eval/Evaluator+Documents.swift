@@ -160,7 +160,7 @@ extension Evaluator {
     /// Each value a rule produces: its body's solutions, or else its first `else` clause that has one.
     func evalRuleValues(_ rule: Rule, _ frame: Frame, _ k: (Value) throws -> Void) throws {
         var produced = false
-        try evalBody(rule.body, 0, frame) {
+        try evalRuleBody(rule.body, rule, frame) {
             try evalTerm(rule.value, frame) { value in
                 produced = true
                 try k(value)
@@ -169,7 +169,7 @@ extension Evaluator {
         if produced || rule.elses.isEmpty { return }
         for clause in rule.elses {
             var clauseValues: [Value] = []
-            try evalBody(clause.body, 0, frame) {
+            try evalRuleBody(clause.body, rule, frame) {
                 try evalTerm(clause.value, frame) { clauseValues.append($0) }
             }
             if !clauseValues.isEmpty {

@@ -7,6 +7,8 @@ final class Evaluator {
     var input: Value?
     let context: BuiltinContext
     let strictBuiltinErrors: Bool
+    /// Where comparisons with reference values and failed rule bodies are recorded; `nil` (the hot path) records nothing.
+    let trace: EvaluationTrace?
 
     /// Rule documents computed so far, by node index (`.some(nil)`: computed, undefined).
     var cache: [Value??]
@@ -43,8 +45,9 @@ final class Evaluator {
         case value(Value)
     }
 
-    init(policy: Policy, input: Value?, context: BuiltinContext, strictBuiltinErrors: Bool) {
+    init(policy: Policy, input: Value?, context: BuiltinContext, strictBuiltinErrors: Bool, trace: EvaluationTrace? = nil) {
         self.policy = policy
+        self.trace = trace
         self.input = input
         self.context = context
         self.strictBuiltinErrors = strictBuiltinErrors

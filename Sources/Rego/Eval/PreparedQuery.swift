@@ -25,18 +25,21 @@ public struct PreparedQuery: Sendable {
     ///     call undefined.
     ///   - now: the time `time.now_ns` reports.
     ///   - print: where `print` writes; standard error by default.
+    ///   - trace: where to record reference value reads, comparisons with them and failed rule bodies; `nil` (the
+    ///     default) records nothing.
     /// - Returns: every solution, in evaluation order; empty when the query is undefined.
     /// - Throws: `RegoError` with OPA's code (`eval_conflict_error`, `eval_type_error`, …).
     public func evaluate(
         input: Value?,
         strictBuiltinErrors: Bool = false,
         now: Date = Date(),
-        print: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        print: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+        trace: EvaluationTrace? = nil
     ) throws -> [Bindings] {
         let nanoseconds = Int64(exactly: (now.timeIntervalSince1970 * 1e9).rounded()) ?? 0
         let context = BuiltinContext(nowNanoseconds: nanoseconds, printLine: print)
         let evaluator = Evaluator(policy: policy, input: input, context: context,
-                                  strictBuiltinErrors: strictBuiltinErrors)
+                                  strictBuiltinErrors: strictBuiltinErrors, trace: trace)
         let frame = Frame(count: slotCount)
         var results: [Bindings] = []
         try evaluator.evalBody(body, 0, frame) {
