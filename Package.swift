@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SEVSNP", targets: ["SEVSNP"]),
         .library(name: "TDX", targets: ["TDX"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "TPM", targets: ["TPM"]),
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
         .library(name: "Rego", targets: ["Rego"]),
@@ -54,20 +56,36 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The TCG PC Client event log (legacy SHA-1 and crypto-agile), shared by TDX (the CCEL) and TPM.
+        .target(
+            name: "EventLog",
+            dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "TDX",
             dependencies: [
                 "HermeticCore",
                 "PKI",
+                "EventLog",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
+            name: "TPM",
+            dependencies: [
+                "HermeticCore",
+                "PKI",
+                "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "Attestation",
             dependencies: [
-                "HermeticCore", "SEVSNP", "TDX", "Rego",
+                "HermeticCore", "SEVSNP", "TDX", "TPM", "Rego",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -146,6 +164,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "SEVSNP",
                 "TDX",
+                "TPM",
+                "EventLog",
                 "Attestation",
                 "Rego",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -158,6 +178,8 @@ let package = Package(
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
+        .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),
         .testTarget(
