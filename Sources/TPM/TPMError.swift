@@ -61,7 +61,7 @@ public struct TPMError: ClassifiedError, Equatable {
 
     public var kind: FailureKind {
         switch code {
-        case .malformedStructure, .malformedEvidence, .malformedCollateral, .unsupported: return .malformed
+        case .malformedStructure, .malformedEvidence, .malformedCollateral, .unsupported, .command: return .malformed
         case .collateralUnavailable: return .collateralUnavailable
         default: return .rejected
         }

@@ -11,7 +11,7 @@ struct Hermetic: AsyncParsableCommand {
             3 collateral needed for a verdict is missing.
             """,
         subcommands: [Verify.self, PolicyCommand.self, ServeCommand.self, KBSCommand.self, AuditCommand.self, QuickstartCommand.self,
-                      EventLogCommand.self]
+                      EventLogCommand.self, TPMCommand.self]
     )
 }
 
