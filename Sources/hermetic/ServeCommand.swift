@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Allow admin calls without a token when no admin key is configured (development only).") var insecureAdmin = false
     @Option(help: "The key-encryption key file (32 bytes, 64 hex digits or base64).") var kekFile: String?
     @Option(help: "A P-256 PEM private key that signs EAR tokens (a fresh key per process when absent).") var earSigningKey: String?
+    @Option(name: .customLong("tpm-collateral"), help: "tpm: a trusted attestation key (SPKI PEM/DER or TPM2B_PUBLIC) or AK/intermediate certificate; repeatable. Enables the tpm TEE.") var tpmCollateral: [String] = []
+    @Option(name: .customLong("tpm-root"), help: "tpm: a root AK certificates must chain to; repeatable. Enables the tpm TEE.") var tpmRoots: [String] = []
 
     func run() async throws {
         var configuration = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()
@@ -32,6 +34,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let earSigningKey { configuration.earSigningKeyFile = earSigningKey }
         var verifiers = VerifierRegistry(allowSample: configuration.allowSample)
         verifiers.register(try SNPAttestationVerifier(collateralPaths: [], policyPath: nil))
+        if !tpmCollateral.isEmpty || !tpmRoots.isEmpty {
+            verifiers.register(try TPMAttestationVerifier(collateralPaths: tpmCollateral, rootPaths: tpmRoots))
+        }
         let broker = try await BrokerServer.makeBroker(configuration, verifiers: verifiers)
         let server = BrokerServer(broker: broker, host: configuration.host, port: configuration.port)
         if configuration.allowSample { FileHandle.standardError.write(Data("warning: the sample TEE is accepted (--allow-sample): development only\n".utf8)) }
