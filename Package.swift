@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "TDX", targets: ["TDX"]),
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "TPM", targets: ["TPM"]),
+        .library(name: "AzureCVM", targets: ["AzureCVM"]),
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
         .library(name: "Rego", targets: ["Rego"]),
@@ -82,10 +83,19 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Azure confidential VMs: the HCL report and vTPM quote, with the SNP (and later TDX) report verified by their targets.
+        .target(
+            name: "AzureCVM",
+            dependencies: [
+                "HermeticCore", "PKI", "TPM", "SEVSNP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Attestation",
             dependencies: [
-                "HermeticCore", "SEVSNP", "TDX", "TPM", "Rego",
+                "HermeticCore", "SEVSNP", "TDX", "TPM", "AzureCVM", "Rego",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -166,6 +176,7 @@ let package = Package(
                 "TDX",
                 "TPM",
                 "EventLog",
+                "AzureCVM",
                 "Attestation",
                 "Rego",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -179,6 +190,7 @@ let package = Package(
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
         .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego", "TPM"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),

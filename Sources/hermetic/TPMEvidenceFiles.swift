@@ -1,3 +1,4 @@
+import AzureCVM
 import Foundation
 import TPM
 
@@ -17,5 +18,19 @@ enum TPMEvidenceFiles {
         }
         let evidence = try TPMEvidence.tpm2Tools(message: parts[0], signature: parts[1], pcrs: parts[2])
         return Data(try evidence.hermeticJSON().serialized(pretty: false).utf8)
+    }
+
+    /// The evidence bytes for `az-snp-vtpm`: for `hcl-report.bin`, Trustee's JSON built from it with `quote.bin`
+    /// (bincode) and `vcek.pem` beside it; any other file as it is.
+    static func readAzure(_ path: String) throws -> Data? {
+        guard path.hasSuffix("hcl-report.bin") else { return FileManager.default.contents(atPath: path) }
+        let directory = (path as NSString).deletingLastPathComponent
+        guard let report = FileManager.default.contents(atPath: path),
+              let quote = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("quote.bin")) else {
+            throw InputError(description: "az-snp-vtpm: cannot read \(path) and quote.bin beside it")
+        }
+        let vcek = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("vcek.pem")).map { [UInt8]($0) }
+        let evidence = try AzureVTPMEvidence.raw(hclReport: [UInt8](report), quote: [UInt8](quote), vcek: vcek)
+        return Data(evidence.trusteeJSON(hclReportBytes: [UInt8](report)).serialized(pretty: false).utf8)
     }
 }

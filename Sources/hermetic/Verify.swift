@@ -16,7 +16,7 @@ struct Verify: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The TEE: snp, tdx, sgx, tpm, or sample (development only).")
+    @Option(help: "The TEE: snp, tdx, sgx, tpm, az-snp-vtpm, or sample (development only).")
     var tee: String
 
     @Option(help: "The evidence file (binary, hex, or Trustee's evidence JSON). tpm: also tpm2-tools' quote.msg, with quote.sig and quote.pcrs beside it.")
@@ -60,7 +60,8 @@ struct Verify: AsyncParsableCommand {
         }
         let hostData = try expectation(expectHostData ?? expectMRConfigID, option: expectHostData != nil ? "--expect-host-data" : "--expect-mrconfigid")
         do {
-            guard let bytes = tee == .tpm ? try TPMEvidenceFiles.read(evidence) : FileManager.default.contents(atPath: evidence) else {
+            guard let bytes = tee == .tpm ? try TPMEvidenceFiles.read(evidence)
+                : tee == .azSNPvTPM ? try TPMEvidenceFiles.readAzure(evidence) : FileManager.default.contents(atPath: evidence) else {
                 throw InputError(description: "cannot read evidence file \(evidence)")
             }
             let verifier = try makeRegistry(for: tee).verifier(for: tee)
@@ -85,6 +86,7 @@ struct Verify: AsyncParsableCommand {
         case .snp: registry.register(try SNPAttestationVerifier(collateralPaths: collateral, policyPath: policy))
         case .tdx, .sgx: registry.register(try DCAPAttestationVerifier(tee: tee, collateralPaths: collateral, rootPath: root, policyPath: policy))
         case .tpm: registry.register(try TPMAttestationVerifier(collateralPaths: collateral, rootPaths: root.map { [$0] } ?? []))
+        case .azSNPvTPM: registry.register(try AzureSNPVTPMAttestationVerifier())
         default: break
         }
         return registry

@@ -74,3 +74,24 @@ struct TPMCommandTests {
         #expect(bad.stderr.hasPrefix("eventlog: "))
     }
 }
+
+@Suite("hermetic verify --tee az-snp-vtpm")
+struct AzureSNPVTPMCommandTests {
+    @Test("the raw HCL report with quote.bin and vcek.pem, and Trustee's evidence v1, verify; a wrong nonce exits 1")
+    func azure() throws {
+        let raw = try CLIRun.hermetic(["verify", "--tee", "az-snp-vtpm", "--evidence", Fixtures.url("az-snp-vtpm/raw/hcl-report.bin").path,
+                                       "--at", "2026-11-01T09:00:00Z", "--expect-report-data", Hex.encode(Array("challenge".utf8))])
+        #expect(raw.status == 0, "\(raw.stderr)")
+        let claims = try JSONDecoder().decode(JSONValue.self, from: Data(raw.stdout.utf8))
+        #expect(claims["measurement"]?.stringValue?.hasPrefix("9ac48fcac8a2d88a") == true)
+        #expect(claims["tpm"]?["pcr23"] != nil)
+        let v1 = try CLIRun.hermetic(["verify", "--tee", "az-snp-vtpm", "--evidence", Fixtures.url("az-snp-vtpm/evidence-v1.json").path,
+                                      "--at", "2028-07-29T16:00:00Z"])
+        #expect(v1.status == 0, "\(v1.stderr)")
+        let wrong = try CLIRun.hermetic(["verify", "--tee", "az-snp-vtpm", "--evidence", Fixtures.url("az-snp-vtpm/evidence-v1.json").path,
+                                         "--at", "2028-07-29T16:00:00Z", "--expect-report-data", "00ff", "--json"])
+        #expect(wrong.status == 1)
+        let verdict = try JSONDecoder().decode(JSONValue.self, from: Data(wrong.stdout.utf8))
+        #expect(verdict["error"]?["check"] == .string("report_data"))
+    }
+}
