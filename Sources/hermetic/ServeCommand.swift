@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let earSigningKey { configuration.earSigningKeyFile = earSigningKey }
         var verifiers = VerifierRegistry(allowSample: configuration.allowSample)
         verifiers.register(try SNPAttestationVerifier(collateralPaths: [], policyPath: nil))
+        verifiers.register(try AzureSNPVTPMAttestationVerifier())
         if !tpmCollateral.isEmpty || !tpmRoots.isEmpty {
             verifiers.register(try TPMAttestationVerifier(collateralPaths: tpmCollateral, rootPaths: tpmRoots))
         }
