@@ -16,7 +16,7 @@ public struct EventLogReplay: Sendable, Hashable {
             let signature = Array("StartupLocality\0".utf8)
             if event.data.count == 17, event.data.starts(with: signature), let value = event.data.last { locality = value }
         }
-        for (algorithm, size) in log.digestSizes where Self.hash(algorithm, []) != nil {
+        for (algorithm, size) in log.digestSizes where size > 0 && Self.hash(algorithm, []) != nil {
             var registers: [UInt32: [UInt8]] = [:]
             for event in log.events where event.type != TCGEvent.noAction {
                 guard let digest = event.digests.first(where: { $0.algorithm == algorithm }) else { continue }

@@ -111,6 +111,17 @@ struct EventLogSampleTests {
         #expect(sawImage)
     }
 
+    @Test("a Spec ID header that declares a zero-size digest parses and replays without a crash")
+    func zeroSizeDigest() throws {
+        var header = Array("Spec ID Event03\0".utf8) + [0, 0, 0, 0, 0, 2, 0, 2] + [1, 0, 0, 0] + [0x0B, 0x00, 0x00, 0x00] + [0]
+        let first: [UInt8] = [0, 0, 0, 0, 3, 0, 0, 0] + [UInt8](repeating: 0, count: 20) + [UInt8(header.count), 0, 0, 0]
+        header = first + header
+        let event: [UInt8] = [0, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0x0B, 0x00, 4, 0, 0, 0, 0, 0, 0, 0]
+        let log = try TCGEventLog(bytes: header + event)
+        #expect(log.events.count == 1)
+        #expect(EventLogReplay(log).banks.isEmpty)
+    }
+
     @Test("truncated logs are clean errors or shorter logs, never a crash", arguments: samples.prefix(9))
     func truncated(entry: String, file: String) throws {
         let bytes = try Fixtures.bytes("eventlog/\(entry)/\(file)")
