@@ -62,6 +62,57 @@ struct SwtpmIntegrationTests {
         #expect(try !swtpm.checkquote(tampered, ak: ak.publicArea, nonce: nonce), "tpm2_checkquote rejects the changed PCR")
     }
 
+    /// A restricted signing AK template with a given scheme: RSA 2048 (RSASSA or RSAPSS) or ECC (P-256, P-384).
+    static func akTemplate(rsa: Bool, scheme: TPMAlgorithm, hash: TPMAlgorithm, curve: UInt16 = PublicArea.curveP256) -> [UInt8] {
+        var w = TPMWriter()
+        w.u16(rsa ? TPMAlgorithm.rsa.rawValue : TPMAlgorithm.ecc.rawValue)
+        w.u16(TPMAlgorithm.sha256.rawValue)
+        w.u32(0x0005_0072)
+        w.sized([])
+        w.u16(TPMAlgorithm.null.rawValue)
+        w.u16(scheme.rawValue)
+        w.u16(hash.rawValue)
+        if rsa {
+            w.u16(2048)
+            w.u32(0)
+            w.sized([])
+        } else {
+            w.u16(curve)
+            w.u16(TPMAlgorithm.null.rawValue)
+            w.sized([])
+            w.sized([])
+        }
+        return w.bytes
+    }
+
+    @Test("RSA-PSS, RSASSA with SHA-1 and ECDSA P-384 quotes from swtpm verify; a flipped signature byte does not",
+          arguments: [("rsapss-sha256", true, TPMAlgorithm.rsapss, TPMAlgorithm.sha256, PublicArea.curveP256),
+                      ("rsassa-sha1", true, .rsassa, .sha1, PublicArea.curveP256),
+                      ("ecdsa-p384-sha384", false, .ecdsa, .sha384, PublicArea.curveP384)])
+    func schemes(name: String, rsa: Bool, scheme: TPMAlgorithm, hash: TPMAlgorithm, curve: UInt16) throws {
+        let swtpm = try SwtpmHarness()
+        defer { swtpm.stop() }
+        try swtpm.transport.powerOn()
+        let client = TPMClient(transport: swtpm.transport)
+        try client.startup()
+        let ak = try client.createPrimary(publicArea: Self.akTemplate(rsa: rsa, scheme: scheme, hash: hash, curve: curve))
+        defer { try? client.flushContext(ak.handle) }
+        let nonce = try client.getRandom(32)
+        let selection = try #require(PCRSelection(text: "sha256:0,16+sha1:16"))
+        let response = try client.quote(key: ak.handle, nonce: nonce, selection: selection)
+        #expect(response.signature.scheme == scheme && response.signature.hash == hash, "\(name)")
+        let quote = TPMQuote(attest: try Attest(bytes: response.attest), signature: response.signature, pcrs: try client.pcrRead(selection))
+        let verifier = TPMVerifier(trust: AKTrust(keys: [try AttestationKey(publicArea: ak.publicArea)]))
+        _ = try verifier.verify(TPMEvidence(quotes: [quote]), expectedNonce: .value(nonce), expectedInitData: .notProvided, at: Date())
+        var flipped = response.signature.marshaled
+        flipped[flipped.count - 3] ^= 0x01
+        let bad = TPMQuote(attest: quote.attest, signature: try Signature(bytes: flipped), pcrs: quote.pcrs)
+        let error = try #require(throws: TPMError.self) {
+            try verifier.verify(TPMEvidence(quotes: [bad]), expectedNonce: .value(nonce), expectedInitData: .notProvided, at: Date())
+        }
+        #expect(error.code == .quoteSignature)
+    }
+
     @Test("the attester flow (TPMClient.attest) writes evidence hermetic verifies; multi-bank selections read in rounds")
     func attestFlow() throws {
         let swtpm = try SwtpmHarness()

@@ -104,9 +104,14 @@ public struct TPMClient: Sendable {
 
     /// TPM2_CreatePrimary with one of the templates, in a hierarchy (endorsement by default).
     public func createPrimary(_ template: KeyTemplate, hierarchy: UInt32 = endorsementHierarchy) throws -> LoadedKey {
+        try createPrimary(publicArea: template.publicArea, hierarchy: hierarchy)
+    }
+
+    /// TPM2_CreatePrimary with any marshaled TPMT_PUBLIC template (empty auth).
+    public func createPrimary(publicArea template: [UInt8], hierarchy: UInt32 = endorsementHierarchy) throws -> LoadedKey {
         var params = TPMWriter()
         params.append([0x00, 0x04, 0x00, 0x00, 0x00, 0x00])  // TPM2B_SENSITIVE_CREATE: empty userAuth and data
-        params.sized(template.publicArea)
+        params.sized(template)
         params.sized([])  // outsideInfo
         params.u32(0)  // creationPCR: none
         var reader = try execute(code: 0x131, name: "TPM2_CreatePrimary", handles: [hierarchy], authorized: true, params: params.bytes, responseHandles: 1)
