@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "PKI", targets: ["PKI"]),
         .library(name: "SEVSNP", targets: ["SEVSNP"]),
         .library(name: "TDX", targets: ["TDX"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "TPM", targets: ["TPM"]),
+        .library(name: "AzureCVM", targets: ["AzureCVM"]),
         .library(name: "Attestation", targets: ["Attestation"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
         .library(name: "Rego", targets: ["Rego"]),
@@ -58,20 +61,45 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The TCG PC Client event log (legacy SHA-1 and crypto-agile), shared by TDX (the CCEL) and TPM.
+        .target(
+            name: "EventLog",
+            dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "TDX",
             dependencies: [
                 "HermeticCore",
                 "PKI",
+                "EventLog",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
+            name: "TPM",
+            dependencies: [
+                "HermeticCore",
+                "PKI",
+                "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Azure confidential VMs: the HCL report and vTPM quote, with the SNP (and later TDX) report verified by their targets.
+        .target(
+            name: "AzureCVM",
+            dependencies: [
+                "HermeticCore", "PKI", "TPM", "SEVSNP",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "Attestation",
             dependencies: [
-                "HermeticCore", "SEVSNP", "TDX", "Rego", "ReferenceValues",
+                "HermeticCore", "SEVSNP", "TDX", "TPM", "AzureCVM", "Rego", "ReferenceValues",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -172,6 +200,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 "SEVSNP",
                 "TDX",
+                "TPM",
+                "EventLog",
+                "AzureCVM",
                 "Attestation",
                 "Rego",
                 "InitData",
@@ -187,7 +218,10 @@ let package = Package(
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
-        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego"]),
+        .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego", "TPM"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),
         .testTarget(
             name: "KeyBrokerTests",

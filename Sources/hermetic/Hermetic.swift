@@ -11,7 +11,8 @@ struct Hermetic: AsyncParsableCommand {
             3 collateral needed for a verdict is missing.
             """,
         subcommands: [Verify.self, PolicyCommand.self, ServeCommand.self, KBSCommand.self, AuditCommand.self, QuickstartCommand.self,
-                      InitDataCommand.self, MeasureCommand.self, RVCommand.self, AppraiseCommand.self]
+                      InitDataCommand.self, MeasureCommand.self, RVCommand.self, AppraiseCommand.self,
+                      EventLogCommand.self, TPMCommand.self]
     )
 }
 

@@ -31,6 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
         accepted and verified offline against it.
         """)
     var tdxCollateral: [String] = []
+    @Option(name: .customLong("tpm-collateral"), help: "tpm: a trusted attestation key (SPKI PEM/DER or TPM2B_PUBLIC) or AK/intermediate certificate; repeatable. Enables the tpm TEE.") var tpmCollateral: [String] = []
+    @Option(name: .customLong("tpm-root"), help: "tpm: a root AK certificates must chain to; repeatable. Enables the tpm TEE.") var tpmRoots: [String] = []
 
     func run() async throws {
         var configuration = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()
@@ -43,6 +45,10 @@ struct ServeCommand: AsyncParsableCommand {
         if let earSigningKey { configuration.earSigningKeyFile = earSigningKey }
         var verifiers = VerifierRegistry(allowSample: configuration.allowSample)
         verifiers.register(try SNPAttestationVerifier(collateralPaths: snpCollateral, policyPath: nil))
+        verifiers.register(try AzureSNPVTPMAttestationVerifier())
+        if !tpmCollateral.isEmpty || !tpmRoots.isEmpty {
+            verifiers.register(try TPMAttestationVerifier(collateralPaths: tpmCollateral, rootPaths: tpmRoots))
+        }
         if !tdxCollateral.isEmpty {
             for tee in [TEE.tdx, .sgx] {
                 verifiers.register(try DCAPAttestationVerifier(tee: tee, collateralPaths: tdxCollateral, rootPath: nil, policyPath: nil))

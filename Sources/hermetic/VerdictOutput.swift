@@ -1,6 +1,7 @@
 import HermeticCore
 import SEVSNP
 import TDX
+import TPM
 
 /// The text `hermetic verify` prints.
 enum VerdictOutput {
@@ -25,7 +26,7 @@ enum VerdictOutput {
         case .malformed: verdict = "error"
         case .collateralUnavailable: verdict = "undecided"
         }
-        let check = (error as? SNPError)?.code.rawValue ?? (error as? TDXError)?.code.rawValue ?? "input"
+        let check = (error as? SNPError)?.code.rawValue ?? (error as? TDXError)?.code.rawValue ?? (error as? TPMError)?.code.rawValue ?? "input"
         let object: JSONValue = .object([
             "verdict": .string(verdict),
             "tee": .string(tee.rawValue),

@@ -3,6 +3,7 @@ import Attestation
 import Foundation
 import HermeticCore
 import SEVSNP
+import TPM
 
 /// `hermetic verify`: check one piece of evidence and print its claims.
 struct Verify: AsyncParsableCommand {
@@ -15,13 +16,13 @@ struct Verify: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The TEE: snp, tdx, sgx, or sample (development only).")
+    @Option(help: "The TEE: snp, tdx, sgx, tpm, az-snp-vtpm, or sample (development only).")
     var tee: String
 
-    @Option(help: "The evidence file (binary, hex, or Trustee's evidence JSON).")
+    @Option(help: "The evidence file (binary, hex, or Trustee's evidence JSON). tpm: also tpm2-tools' quote.msg, with quote.sig and quote.pcrs beside it.")
     var evidence: String
 
-    @Option(help: "Collateral file or directory; repeatable. tdx/sgx: Intel PCS responses or dcap-qvl collateral JSON.")
+    @Option(help: "Collateral file or directory; repeatable. tdx/sgx: Intel PCS responses or dcap-qvl collateral JSON. tpm: the AK (SPKI PEM/DER or TPM2B_PUBLIC), AK and intermediate certificates.")
     var collateral: [String] = []
 
     @Option(help: "Verification time (RFC 3339, e.g. 2025-06-01T00:00:00Z); default: now.")
@@ -36,7 +37,7 @@ struct Verify: AsyncParsableCommand {
     @Option(name: .customLong("expect-mrconfigid"), help: "Hex MRCONFIGID (tdx) or CONFIGID (sgx) init-data digest the quote must carry (zero-padded), or an init-data TOML file.")
     var expectMRConfigID: String?
 
-    @Option(help: "tdx/sgx: a root certificate replacing the bundled Intel SGX Root CA.")
+    @Option(help: "tdx/sgx: a root certificate replacing the bundled Intel SGX Root CA. tpm: the root an AK certificate must chain to.")
     var root: String?
 
     @Option(help: "Validation policy file (YAML or JSON).")
@@ -61,7 +62,8 @@ struct Verify: AsyncParsableCommand {
             try InitDataFile.expectation($0, option: expectHostData != nil ? "--expect-host-data" : "--expect-mrconfigid")
         } ?? .notProvided
         do {
-            guard let bytes = FileManager.default.contents(atPath: evidence) else {
+            guard let bytes = tee == .tpm ? try TPMEvidenceFiles.read(evidence)
+                : tee == .azSNPvTPM ? try TPMEvidenceFiles.readAzure(evidence) : FileManager.default.contents(atPath: evidence) else {
                 throw InputError(description: "cannot read evidence file \(evidence)")
             }
             let verifier = try makeRegistry(for: tee).verifier(for: tee)
@@ -85,6 +87,8 @@ struct Verify: AsyncParsableCommand {
         switch tee {
         case .snp: registry.register(try SNPAttestationVerifier(collateralPaths: collateral, policyPath: policy))
         case .tdx, .sgx: registry.register(try DCAPAttestationVerifier(tee: tee, collateralPaths: collateral, rootPath: root, policyPath: policy))
+        case .tpm: registry.register(try TPMAttestationVerifier(collateralPaths: collateral, rootPaths: root.map { [$0] } ?? []))
+        case .azSNPvTPM: registry.register(try AzureSNPVTPMAttestationVerifier())
         default: break
         }
         return registry

@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import HermeticCore
 
 extension CCEventLog {
@@ -16,7 +17,7 @@ extension CCEventLog {
                 }),
                 "event": .string(Base64.encode(event.data)),
                 "digest_matches_event": .bool(matches),
-                "details": CCEventDetails.details(of: event),
+                "details": EventDetails.details(of: event),
             ])
         })
     }

@@ -9,8 +9,9 @@ import HermeticCore
 /// `EV_PLATFORM_CONFIG_FLAGS`) their data as UTF-8, or `""` when it is binary; UEFI variable events the variable's
 /// GUID, name and data; `EV_EVENT_TAG` its text, and for AAEL entries the domain, operation and content; boot
 /// services applications the nodes of their device path.
-enum CCEventDetails {
-    static func details(of event: CCEvent) -> JSONValue {
+public enum EventDetails {
+    /// The details as Trustee reads them (its `uefi_event_logs` claim).
+    public static func details(of event: TCGEvent) -> JSONValue {
         let data = event.data
         switch event.type {
         case 0x8000_000A, 0x8000_000B:
@@ -45,7 +46,7 @@ enum CCEventDetails {
         guard String(validating: bytes, as: UTF8.self) != nil, let first = text(bytes) else { return nil }
         let payloadInfo = "td_payload_info"
         if first == payloadInfo, bytes.count >= 20 {
-            var cursor = ByteCursor(bytes, from: 16)
+            var cursor = LogCursor(bytes, from: 16)
             if let length = try? cursor.u32("length"), let line = try? cursor.take(Int(length), "command line") {
                 return payloadInfo + " " + String(decoding: line.prefix { $0 != 0 }, as: UTF8.self)
             }
@@ -55,7 +56,7 @@ enum CCEventDetails {
 
     /// `UEFI_VARIABLE_DATA`: GUID (16) ‖ name length u64 ‖ data length u64 ‖ UTF-16LE name ‖ data.
     private static func variable(_ bytes: [UInt8]) -> JSONValue? {
-        var cursor = ByteCursor(bytes)
+        var cursor = LogCursor(bytes)
         guard let guid = try? cursor.take(16, "guid"), let nameLength = try? cursor.u64("name length"),
               let dataLength = try? cursor.u64("data length"), nameLength < 4096, dataLength <= UInt64(cursor.remaining),
               let name = try? cursor.take(Int(nameLength) * 2, "name"), let value = try? cursor.take(Int(dataLength), "data")
@@ -77,7 +78,7 @@ enum CCEventDetails {
     /// `TCG_PCClientTaggedEvent`: tag ID u32 ‖ size u32 ‖ data. AAEL entries ("AAEL" as the tag) hold
     /// `domain operation content`.
     private static func tag(_ bytes: [UInt8]) -> JSONValue? {
-        var cursor = ByteCursor(bytes)
+        var cursor = LogCursor(bytes)
         guard let id = try? cursor.take(4, "tag id"), let size = try? cursor.u32("tag size"),
               let data = try? cursor.take(Int(size), "tag data"), let text = text(data)
         else { return nil }

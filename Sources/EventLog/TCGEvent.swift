@@ -1,17 +1,24 @@
-/// One measured event of a CC event log (TCG PC Client Platform Firmware Profile, `TCG_PCR_EVENT2`): the
-/// measurement register index, the event type, one digest per algorithm, and the event data.
+/// One measured event of a TCG event log (PC Client Platform Firmware Profile, `TCG_PCR_EVENT2`, or the legacy SHA-1
+/// `TCG_PCR_EVENT`): the PCR or measurement register index, the event type, one digest per algorithm, and the data.
 ///
-/// In a TDX CC event log the index is the MR index: 0 for MRTD, 1–4 for RTMR0–3.
-public struct CCEvent: Sendable, Hashable {
+/// In a TDX CC event log the index is the MR index: 0 for MRTD, 1–4 for RTMR0–3; in a TPM log it is the PCR (and may be
+/// any 32-bit value, such as 0xFFFFFFFF in some option-ROM logs).
+public struct TCGEvent: Sendable, Hashable {
     /// One digest of the event.
     public struct Digest: Sendable, Hashable {
         /// The TCG algorithm ID (`TPM_ALG_SHA384` = 0x000C).
         public let algorithm: UInt16
         /// The digest bytes.
         public let bytes: [UInt8]
+
+        /// Creates a digest.
+        public init(algorithm: UInt16, bytes: [UInt8]) {
+            self.algorithm = algorithm
+            self.bytes = bytes
+        }
     }
 
-    /// The MR index.
+    /// The PCR or MR index.
     public let index: UInt32
     /// The event type (`EV_*`).
     public let type: UInt32
@@ -19,6 +26,17 @@ public struct CCEvent: Sendable, Hashable {
     public let digests: [Digest]
     /// The event data.
     public let data: [UInt8]
+
+    /// Creates an event.
+    public init(index: UInt32, type: UInt32, digests: [Digest], data: [UInt8]) {
+        self.index = index
+        self.type = type
+        self.digests = digests
+        self.data = data
+    }
+
+    /// `EV_NO_ACTION`: informational, never extended into a PCR.
+    public static let noAction: UInt32 = 0x3
 
     /// The TCG name of the event type, as Trustee reports it (`EV_SEPARATOR`, `EV_EFI_ACTION`, …).
     public var typeName: String {

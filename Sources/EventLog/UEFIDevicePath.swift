@@ -6,9 +6,9 @@ import HermeticCore
 /// nodes real boot chains carry are named as Trustee names them: `ACPI(PNP0A03,0)`, `Pci(function,device)`,
 /// `HD(2,GPT,<guid>,0x1800,0x64000)`, `VenMedia(<guid>,<hex>)`, `File(\EFI\BOOT\BOOTX64.EFI)`; any other node is
 /// `Path(type,subtype,<hex data>)`.
-enum UEFIDevicePath {
+public enum UEFIDevicePath {
     /// The text of each node, or `nil` when a node's length runs past the data or is shorter than its header.
-    static func nodes(_ bytes: ArraySlice<UInt8>) -> [String]? {
+    public static func nodes(_ bytes: ArraySlice<UInt8>) -> [String]? {
         var texts: [String] = []
         var offset = bytes.startIndex
         while offset + 4 <= bytes.endIndex {
@@ -25,8 +25,8 @@ enum UEFIDevicePath {
 
     /// The device path of `UEFI_IMAGE_LOAD_EVENT`: image address u64 ‖ image length u64 ‖ link-time address u64 ‖
     /// device path length u64 ‖ device path.
-    static func ofImageLoadEvent(_ data: [UInt8]) -> [String]? {
-        var cursor = ByteCursor(data)
+    public static func ofImageLoadEvent(_ data: [UInt8]) -> [String]? {
+        var cursor = LogCursor(data)
         guard (try? cursor.take(24, "image location")) != nil, let length = try? cursor.u64("device path length"),
               length <= UInt64(cursor.remaining), let path = try? cursor.take(Int(length), "device path")
         else { return nil }
