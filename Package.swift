@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "StoragePostgres", targets: ["StoragePostgres"]),
         .library(name: "KeyBroker", targets: ["KeyBroker"]),
         .library(name: "HermeticServer", targets: ["HermeticServer"]),
+        .library(name: "OCI", targets: ["OCI"]),
+        .library(name: "ImageCrypt", targets: ["ImageCrypt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -148,6 +150,7 @@ let package = Package(
                 "TDX",
                 "Attestation",
                 "Rego",
+                "OCI", "ImageCrypt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -181,6 +184,24 @@ let package = Package(
         .testTarget(
             name: "HermeticCLITests",
             dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Issue 8: OCI image layouts and the distribution client; ocicrypt-compatible layer encryption.
+        .target(
+            name: "OCI",
+            dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "ImageCrypt",
+            dependencies: [
+                "HermeticCore", "OCI", "JOSE", "KeyBroker",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "ImageCryptTests",
+            dependencies: ["ImageCrypt", "OCI", "JOSE", "HermeticCore", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
     ]
 )
