@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "HermeticServer", targets: ["HermeticServer"]),
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "ImageCrypt", targets: ["ImageCrypt"]),
+        .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -150,7 +151,7 @@ let package = Package(
                 "TDX",
                 "Attestation",
                 "Rego",
-                "OCI", "ImageCrypt",
+                "OCI", "ImageCrypt", "ImageCryptKBS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -193,14 +194,17 @@ let package = Package(
         .target(
             name: "ImageCrypt",
             dependencies: [
-                "HermeticCore", "OCI", "JOSE", "KeyBroker",
+                "HermeticCore", "OCI", "JOSE",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The key provider's broker side: KEKs fetched after attestation, or created through the admin API.
+        .target(name: "ImageCryptKBS", dependencies: ["ImageCrypt", "KeyBroker", "JOSE"]),
         .testTarget(
             name: "ImageCryptTests",
-            dependencies: ["ImageCrypt", "OCI", "JOSE", "HermeticCore", .product(name: "Crypto", package: "swift-crypto"),
+            dependencies: ["ImageCrypt", "ImageCryptKBS", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
+                           "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
     ]
