@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "OCI", targets: ["OCI"]),
         .library(name: "ImageCrypt", targets: ["ImageCrypt"]),
         .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
+        .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -151,7 +152,7 @@ let package = Package(
                 "TDX",
                 "Attestation",
                 "Rego",
-                "OCI", "ImageCrypt", "ImageCryptKBS",
+                "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -199,11 +200,14 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // `image unpack`: tar layers with whiteouts into a root, escapes refused; gzip through the system zlib.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "ImageUnpack", dependencies: ["OCI", "HermeticCore", "CZlib"]),
         // The key provider's broker side: KEKs fetched after attestation, or created through the admin API.
         .target(name: "ImageCryptKBS", dependencies: ["ImageCrypt", "KeyBroker", "JOSE"]),
         .testTarget(
             name: "ImageCryptTests",
-            dependencies: ["ImageCrypt", "ImageCryptKBS", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
+            dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
                            "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
