@@ -36,13 +36,23 @@ public struct LayerCipher: Sendable {
         hmac = HMAC(key: self.key)
     }
 
-    /// Transforms one chunk.
+    /// Transforms one chunk: AES-CTR, and the HMAC over the ciphertext side.
     ///
     /// - Throws: ``ImageCryptError`` `.malformed` for a chunk after one whose length was not a multiple of 16.
     public mutating func process(_ chunk: [UInt8]) throws -> Data {
+        if direction == .decrypt { authenticate(chunk) }
+        let output = try transform(chunk)
+        if direction == .encrypt { hmac.update(data: output) }
+        return output
+    }
+
+    /// Only the AES-CTR half of ``process(_:)``: for a caller that runs the HMAC (``authenticate(_:)``) on another
+    /// instance in parallel.
+    ///
+    /// - Throws: ``ImageCryptError`` `.malformed` for a chunk after one whose length was not a multiple of 16.
+    public mutating func transform(_ chunk: [UInt8]) throws -> Data {
         guard !sawPartialBlock else { throw ImageCryptError(.malformed, "a layer chunk followed a partial AES block") }
         if chunk.count % 16 != 0 { sawPartialBlock = true }
-        if direction == .decrypt { hmac.update(data: chunk) }
         let output: Data
         do {
             output = try AES._CTR.encrypt(chunk, using: key, nonce: try AES._CTR.Nonce(nonceBytes: counterBlock()))
@@ -50,8 +60,12 @@ public struct LayerCipher: Sendable {
             throw ImageCryptError(.malformed, "AES-CTR refused the layer key or counter")
         }
         blocks &+= UInt64((chunk.count + 15) / 16)
-        if direction == .encrypt { hmac.update(data: output) }
         return output
+    }
+
+    /// Only the HMAC half: adds ciphertext to the authentication code.
+    public mutating func authenticate(_ ciphertext: [UInt8]) {
+        hmac.update(data: ciphertext)
     }
 
     /// The HMAC-SHA256 of all ciphertext so far.

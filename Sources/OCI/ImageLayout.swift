@@ -74,11 +74,16 @@ public struct ImageLayout: Sendable {
 
     /// Opens a blob for streaming, verified against `descriptor` as it is read.
     ///
+    /// - Parameter verifyingDigest: `false` checks only the size, for a caller that authenticates the content
+    ///   itself with a keyed MAC (an encrypted layer's HMAC), which a digest adds nothing to.
     /// - Throws: ``OCIError`` `.notFound` when the blob is absent, `.malformed` for a bad digest.
-    public func openBlob(_ descriptor: Descriptor, chunkSize: Int = BlobReader.defaultChunkSize) throws -> BlobReader {
+    public func openBlob(_ descriptor: Descriptor, chunkSize: Int = BlobReader.defaultChunkSize, verifyingDigest: Bool = true) throws -> BlobReader {
         let digest = try descriptor.parsedDigest()
         guard descriptor.size >= 0 else { throw OCIError(.malformed, "descriptor of \(digest) has a negative size") }
-        return BlobReader(stream: try FileStream.open(reading: blobPath(digest)), expected: digest, size: descriptor.size, chunkSize: chunkSize)
+        return BlobReader(
+            stream: try FileStream.open(reading: blobPath(digest)), expected: digest, size: descriptor.size, chunkSize: chunkSize,
+            verifyDigest: verifyingDigest
+        )
     }
 
     /// Reads a small blob (a manifest, index or configuration) whole, verified against `descriptor`.

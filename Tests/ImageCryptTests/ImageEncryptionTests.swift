@@ -91,7 +91,7 @@ struct ImageEncryptionTests {
         #expect(try scratch.entries().allSatisfy { !$0.contains("staging") })
     }
 
-    @Test func tamperedBlobFailsItsDigest() async throws {
+    @Test func blobAlteredInPlaceFailsTheHMAC() async throws {
         let scratch = try Scratch()
         let key = try TestKey(.p256, in: scratch)
         _ = try await encrypt(scratch, for: [key])
@@ -100,7 +100,8 @@ struct ImageEncryptionTests {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[10] ^= 0x80
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        await #expect(throws: OCIError(.digestMismatch, "")) { try await decrypt(scratch, with: key) }
+        // Decryption authenticates the ciphertext with the HMAC rather than recomputing its digest.
+        await #expect(throws: ImageCryptError(.integrity, "")) { try await decrypt(scratch, with: key) }
         #expect(!FileManager.default.fileExists(atPath: scratch.path + "/dec"))
     }
 
