@@ -185,7 +185,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HermeticCLITests",
-            dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
+                           "OCI"]
         ),
         // Issue 8: OCI image layouts and the distribution client; ocicrypt-compatible layer encryption.
         .target(
