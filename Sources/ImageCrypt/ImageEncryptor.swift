@@ -47,15 +47,49 @@ public struct ImageEncryptor: Sendable {
         guard layer.annotations?.keys.contains(where: { $0.hasPrefix(EncryptionAnnotation.prefix) }) != true else {
             throw ImageCryptError(.malformed, "layer \(layer.digest) carries encryption annotations but is not marked encrypted")
         }
+        guard layer.mediaType.hasPrefix("application/vnd.oci.image.layer.") else {
+            throw ImageCryptError(
+                .unsupported,
+                "layer \(layer.digest) has media type \(layer.mediaType); ocicrypt encrypts OCI layers (convert first: skopeo copy --format oci)"
+            )
+        }
+        let expected = try layer.parsedDigest()
         let key = SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) }
         let nonce = (0..<16).map { _ in UInt8.random(in: .min ... .max) }
-        var cipher = try LayerCipher(key: key, nonce: nonce, direction: .encrypt)
-        var reader = try source.openBlob(layer)
-        let writer = try destination.makeBlobWriter()
+        // Two cores, one chunk apart: the plaintext digest of chunk i and the HMAC of ciphertext i-1 on one, AES-CTR
+        // of chunk i and its write (with the ciphertext digest) on the other.
+        let mac = UncheckedBox(try LayerCipher(key: key, nonce: nonce, direction: .encrypt))
+        let ctr = UncheckedBox(try LayerCipher(key: key, nonce: nonce, direction: .encrypt))
+        let plainDigest = UncheckedBox(SHA256())
+        let previous = UncheckedBox(Data())
+        let writer = UncheckedBox(try destination.makeBlobWriter())
+        let failure = UncheckedBox<(any Error)?>(nil)
+        var reader = try source.openBlob(layer, verifyingDigest: false)
         while let chunk = try reader.next() {
-            try writer.write(try cipher.process(chunk))
+            let last = previous.value
+            DispatchQueue.concurrentPerform(iterations: 2) { half in
+                if half == 0 {
+                    plainDigest.value.update(data: chunk)
+                    mac.value.authenticate(last)
+                } else {
+                    do {
+                        let output = try ctr.value.transform(chunk)
+                        try writer.value.write(output)
+                        previous.value = output
+                    } catch {
+                        failure.value = error
+                    }
+                }
+            }
+            if let error = failure.value { throw error }
         }
-        let (digest, size) = try writer.finish()
+        mac.value.authenticate(previous.value)
+        let actual = Digest(plainDigest.value.finalize())
+        guard actual == expected else {
+            throw OCIError(.digestMismatch, "blob \(expected) does not match its digest (content hashes to \(actual))")
+        }
+        let cipher = mac.value
+        let (digest, size) = try writer.value.finish()
         let privateOptions = try PrivateLayerOptions(symmetricKey: Data(key), digest: layer.digest, nonce: Data(nonce)).encoded()
         var annotations = layer.annotations ?? [:]
         for wrapper in wrappers {

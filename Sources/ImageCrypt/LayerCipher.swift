@@ -64,7 +64,7 @@ public struct LayerCipher: Sendable {
     }
 
     /// Only the HMAC half: adds ciphertext to the authentication code.
-    public mutating func authenticate(_ ciphertext: [UInt8]) {
+    public mutating func authenticate(_ ciphertext: some DataProtocol) {
         hmac.update(data: ciphertext)
     }
 

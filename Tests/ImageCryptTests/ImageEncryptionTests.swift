@@ -148,6 +148,30 @@ struct ImageEncryptionTests {
         }
     }
 
+    @Test func corruptSourceLayerAndDockerLayersAreRefused() async throws {
+        let scratch = try Scratch()
+        let key = try TestKey(.p256, in: scratch)
+        let layers = try TestImage.make(at: scratch.path + "/img", layerSizes: [3000, 2_500_000])
+        let wrapper = JWEKeyWrapper(recipients: [try PublicJWK(pem: key.publicPEM)])
+        // A layer whose bytes no longer match its digest: found while encrypting, nothing published.
+        let path = try ImageLayout(opening: scratch.path + "/img").blobPath(try layers[1].parsedDigest())
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 100] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        await #expect(throws: OCIError(.digestMismatch, "")) {
+            try await ImageEncryptor(wrappers: [wrapper]).encrypt(from: LayoutReference(directory: scratch.path + "/img", tag: "latest"), to: LayoutReference(directory: scratch.path + "/enc", tag: nil))
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/enc"))
+        // A Docker layer media type: ocicrypt encrypts OCI layers only.
+        try TestImage.editManifest(at: scratch.path + "/img") { manifest, _ in
+            manifest.layers[0].mediaType = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+        }
+        await #expect(throws: ImageCryptError(.unsupported, "")) {
+            try await ImageEncryptor(wrappers: [wrapper], layers: .indices([0])).encrypt(from: LayoutReference(directory: scratch.path + "/img", tag: "latest"), to: LayoutReference(directory: scratch.path + "/enc", tag: nil))
+        }
+        #expect(try scratch.entries().allSatisfy { !$0.contains("staging") && $0 != "enc" })
+    }
+
     @Test func existingDestinationGainsTheTag() async throws {
         let scratch = try Scratch()
         let key = try TestKey(.p256, in: scratch)
