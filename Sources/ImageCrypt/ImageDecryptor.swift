@@ -27,7 +27,7 @@ public struct ImageDecryptor: Sendable {
     public func decrypt(from source: LayoutReference, to destination: LayoutReference) async throws -> Descriptor {
         let sourceLayout = try ImageLayout(opening: source.directory)
         let root = try sourceLayout.resolve(tag: source.tag)
-        return try await StagedDestination.write(to: destination, sourceTag: source.tag ?? root.referenceName) { staging in
+        return try await StagedLayout.write(to: destination, sourceTag: source.tag ?? root.referenceName) { staging in
             let walk = ImageWalk(source: sourceLayout, destination: staging) { layer, _, _ in
                 guard layer.mediaType.hasSuffix(MediaType.encryptedSuffix) else { return nil }
                 return try await decryptLayer(layer, from: sourceLayout, into: staging)

@@ -29,7 +29,7 @@ public struct ImageEncryptor: Sendable {
     public func encrypt(from source: LayoutReference, to destination: LayoutReference) async throws -> Descriptor {
         let sourceLayout = try ImageLayout(opening: source.directory)
         let root = try sourceLayout.resolve(tag: source.tag)
-        return try await StagedDestination.write(to: destination, sourceTag: source.tag ?? root.referenceName) { staging in
+        return try await StagedLayout.write(to: destination, sourceTag: source.tag ?? root.referenceName) { staging in
             let walk = ImageWalk(source: sourceLayout, destination: staging) { layer, position, count in
                 try layers.validate(layerCount: count)
                 guard layers.contains(position, of: count) else { return nil }

@@ -12,7 +12,7 @@ struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
         abstract: "Encrypt and decrypt container images in OCI layouts (ocicrypt layer encryption; JWE recipients and the CoCo key provider).",
-        subcommands: [Encrypt.self, Decrypt.self, Unpack.self]
+        subcommands: [Encrypt.self, Decrypt.self, Unpack.self, Pull.self, Push.self]
     )
 
     struct Encrypt: AsyncParsableCommand {

@@ -1,14 +1,13 @@
 import Foundation
-import OCI
 
 /// A destination layout built in a sibling staging directory and published only when complete: new blobs are moved
 /// into the destination (content-addressed, each complete) and `index.json` is replaced atomically last. A failed
 /// operation removes the staging directory and leaves the destination as it was.
-struct StagedDestination {
+public struct StagedLayout {
     let destination: LayoutReference
     let staging: ImageLayout
 
-    init(_ destination: LayoutReference) throws {
+    private init(_ destination: LayoutReference) throws {
         self.destination = destination
         let url = URL(fileURLWithPath: destination.directory).standardizedFileURL
         let parent = url.deletingLastPathComponent().path
@@ -18,9 +17,12 @@ struct StagedDestination {
         staging = try ImageLayout.create(at: parent + "/." + url.lastPathComponent + ".staging-" + UUID().uuidString)
     }
 
-    /// Runs `body` against the staging layout, then publishes the manifest it returns under the destination tag.
-    static func write(to destination: LayoutReference, sourceTag: String?, _ body: (ImageLayout) async throws -> Descriptor) async throws -> Descriptor {
-        let staged = try StagedDestination(destination)
+    /// Runs `body` against the staging layout, then publishes the manifest it returns under the destination tag (or
+    /// `sourceTag`); on any failure the staging directory is removed and the destination is untouched.
+    ///
+    /// - Returns: the published descriptor.
+    public static func write(to destination: LayoutReference, sourceTag: String?, _ body: (ImageLayout) async throws -> Descriptor) async throws -> Descriptor {
+        let staged = try StagedLayout(destination)
         defer { try? FileManager.default.removeItem(atPath: staged.staging.path) }
         var descriptor = try await body(staged.staging)
         let tag = destination.tag ?? sourceTag
