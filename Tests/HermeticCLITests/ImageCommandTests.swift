@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import JOSE
+import KeyBroker
 import OCI
 import Testing
 
@@ -102,5 +104,37 @@ struct ImageCommandTests {
         #expect(run.status == 1)
         #expect(run.stderr.contains("escape"))
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/rootfs"))
+    }
+}
+
+@Suite("hermetic image with the key broker over HTTP")
+struct ImageKeyProviderCommandTests {
+    @Test("encrypt --recipient kbs:/// --kbs stores a fresh KEK; decrypt --kbs --tee sample attests and gets it back")
+    func brokerRoundTrip() async throws {
+        let files = try ServeFiles()
+        let server = try ServeProcess(["--store", "sqlite:" + files.directory.appendingPathComponent("kbs.sqlite").path] + files.arguments)
+        defer { server.stop() }
+        let admin = try await AdminToken.make(privateKeyPEM: files.adminPrivateKeyPEM)
+        try await KBSClient(transport: URLSessionTransport(baseURL: server.url)).setResourcePolicy(rego: "package policy\nallow := true", adminToken: admin)
+        let dir = try ImageCommandTests.Directory()
+        let adminKeyPath = dir.path + "/admin.pem"
+        try Data(files.adminPrivateKeyPEM.utf8).write(to: URL(fileURLWithPath: adminKeyPath))
+        try ImageCommandTests.image(at: dir.path + "/img", layer: ImageCommandTests.tar("secret.txt", content: Array("only in the TEE".utf8)))
+        let url = server.url.absoluteString
+        let encrypt = try CLIRun.hermetic([
+            "image", "encrypt", "--src", "oci:\(dir.path)/img:latest", "--dest", "oci:\(dir.path)/enc:latest",
+            "--recipient", "kbs:///default/image-kek/cli", "--kbs", url, "--admin-key", adminKeyPath,
+        ])
+        #expect(encrypt.status == 0, "\(encrypt.stderr)")
+        let decrypt = try CLIRun.hermetic(["image", "decrypt", "--src", "oci:\(dir.path)/enc:latest", "--dest", "oci:\(dir.path)/dec:latest", "--kbs", url, "--tee", "sample"])
+        #expect(decrypt.status == 0, "\(decrypt.stderr)")
+        let unpack = try CLIRun.hermetic(["image", "unpack", "oci:\(dir.path)/dec:latest", "\(dir.path)/rootfs"])
+        #expect(unpack.status == 0, "\(unpack.stderr)")
+        #expect(FileManager.default.contents(atPath: dir.path + "/rootfs/secret.txt") == Data("only in the TEE".utf8))
+        // Without a release policy the broker refuses: exit 3, nothing written.
+        try await KBSClient(transport: URLSessionTransport(baseURL: server.url)).setResourcePolicy(rego: "package policy\nallow := false", adminToken: admin)
+        let refused = try CLIRun.hermetic(["image", "decrypt", "--src", "oci:\(dir.path)/enc:latest", "--dest", "oci:\(dir.path)/dec2", "--kbs", url, "--tee", "sample"])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/dec2"))
     }
 }
