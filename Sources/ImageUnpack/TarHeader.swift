@@ -101,8 +101,8 @@ struct TarHeader: Sendable {
         var position = 0
         while position < bytes.count {
             guard let space = bytes[position...].firstIndex(of: 0x20),
-                  let length = Int(String(decoding: bytes[position..<space], as: UTF8.self)), length > 0,
-                  position + length <= bytes.count
+                  let length = Int(String(decoding: bytes[position..<space], as: UTF8.self)),
+                  position + length <= bytes.count, space + 1 <= position + length - 1
             else { throw UnpackError(.malformed, "malformed PAX record") }
             let record = bytes[(space + 1)..<(position + length - 1)]
             if let equals = record.firstIndex(of: UInt8(ascii: "=")) {

@@ -141,7 +141,22 @@ struct ImageUnpackTests {
         let truncated = Array(tar.bytes.prefix(1024))
         let source = try Self.image(at: scratch.path + "/img", layers: [(truncated, false)])
         #expect(throws: UnpackError(.malformed, "")) { try ImageUnpacker().unpack(from: source, to: scratch.path + "/rootfs") }
-        #expect(try scratch.entries() == ["img"])
+        // PAX records whose lengths lie, and a corrupt header checksum: bad input, never a crash.
+        for body in ["1 a", "2 a=b\n", "99 path=x\n", "x path=y\n"] {
+            var pax = TarBuilder()
+            pax.add("PaxHeader", type: UInt8(ascii: "x"), content: Array(body.utf8))
+            pax.add("f", content: [1])
+            let image = try Self.image(at: scratch.path + "/pax-\(UUID().uuidString)", layers: [(pax.archive, false)])
+            #expect(throws: UnpackError(.malformed, "")) { try ImageUnpacker().unpack(from: image, to: scratch.path + "/rootfs") }
+        }
+        var corrupt = TarBuilder()
+        corrupt.add("f", content: [1])
+        var bytes = corrupt.archive
+        bytes[0] ^= 0x01
+        let image = try Self.image(at: scratch.path + "/corrupt", layers: [(bytes, false)])
+        #expect(throws: UnpackError(.malformed, "")) { try ImageUnpacker().unpack(from: image, to: scratch.path + "/rootfs") }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/rootfs"))
+        #expect(try scratch.entries().allSatisfy { !$0.contains("staging") })
     }
 
     /// A layer compressed by the real gzip tool (zlib's deflate, not stored blocks).
