@@ -24,6 +24,10 @@ let package = Package(
         .library(name: "InitData", targets: ["InitData"]),
         .library(name: "Measure", targets: ["Measure"]),
         .library(name: "ReferenceValues", targets: ["ReferenceValues"]),
+        .library(name: "OCI", targets: ["OCI"]),
+        .library(name: "ImageCrypt", targets: ["ImageCrypt"]),
+        .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
+        .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -208,6 +212,7 @@ let package = Package(
                 "InitData",
                 "Measure",
                 "ReferenceValues",
+                "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -243,7 +248,32 @@ let package = Package(
         ),
         .testTarget(
             name: "HermeticCLITests",
-            dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
+                           "OCI"]
+        ),
+        // Issue 8: OCI image layouts and the distribution client; ocicrypt-compatible layer encryption.
+        .target(
+            name: "OCI",
+            dependencies: ["HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "ImageCrypt",
+            dependencies: [
+                "HermeticCore", "OCI", "JOSE",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // `image unpack`: tar layers with whiteouts into a root, escapes refused; gzip through the system zlib.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "ImageUnpack", dependencies: ["OCI", "HermeticCore", "CZlib"]),
+        // The key provider's broker side: KEKs fetched after attestation, or created through the admin API.
+        .target(name: "ImageCryptKBS", dependencies: ["ImageCrypt", "KeyBroker", "JOSE"]),
+        .testTarget(
+            name: "ImageCryptTests",
+            dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
+                           "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport"]),

@@ -72,5 +72,17 @@ let package = Package(
             path: "Benchmarks/KeyBrokerThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "ImageCryptThroughput",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ImageCrypt", package: "hermetic"),
+                .product(name: "OCI", package: "hermetic"),
+                .product(name: "JOSE", package: "hermetic"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/ImageCryptThroughput",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

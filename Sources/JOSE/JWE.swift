@@ -97,7 +97,7 @@ public enum JWE {
 
     // MARK: - Steps
 
-    private static func wrap(_ contentKey: SymmetricKey, for recipient: PublicJWK) throws -> ([UInt8], [String: JSONValue]) {
+    static func wrap(_ contentKey: SymmetricKey, for recipient: PublicJWK) throws -> ([UInt8], [String: JSONValue]) {
         switch recipient.key {
         case .rsa(let n, let e):
             let publicKey: _RSA.Encryption.PublicKey
@@ -135,7 +135,7 @@ public enum JWE {
         }
     }
 
-    private static func seal(_ plaintext: [UInt8], key: SymmetricKey, aad: [UInt8]) throws -> (iv: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {
+    static func seal(_ plaintext: [UInt8], key: SymmetricKey, aad: [UInt8]) throws -> (iv: [UInt8], ciphertext: [UInt8], tag: [UInt8]) {
         do {
             let nonce = AES.GCM.Nonce()
             let box = try AES.GCM.seal(plaintext, using: key, nonce: nonce, authenticating: aad)
@@ -145,7 +145,7 @@ public enum JWE {
         }
     }
 
-    private static func open(ciphertext: [UInt8], tag: [UInt8], iv: [UInt8], key: SymmetricKey, aad: [UInt8]) throws -> [UInt8] {
+    static func open(ciphertext: [UInt8], tag: [UInt8], iv: [UInt8], key: SymmetricKey, aad: [UInt8]) throws -> [UInt8] {
         guard iv.count == 12 else { throw JOSEError(.malformed, "iv is \(iv.count) bytes, A256GCM needs 12") }
         guard tag.count == 16 else { throw JOSEError(.malformed, "tag is \(tag.count) bytes, A256GCM needs 16") }
         guard key.bitCount == 256 else { throw JOSEError(.malformed, "the content key is \(key.bitCount) bits, A256GCM needs 256") }
@@ -166,7 +166,7 @@ public enum JWE {
         }
     }
 
-    private static func decode(_ text: String, _ member: String) throws -> [UInt8] {
+    static func decode(_ text: String, _ member: String) throws -> [UInt8] {
         guard let bytes = Base64.decode(text) else { throw JOSEError(.malformed, "\(member) is not base64url") }
         return bytes
     }
