@@ -58,7 +58,8 @@ public final class SQLiteStore: BrokerStore, Sendable {
         return migrator
     }
 
-    /// Runs `body` in a write transaction (or a read when `readOnly`), naming `what` in any database error.
+    /// Runs `body` in a write transaction (or a read when `readOnly`), naming `what` in any database error. The
+    /// statements of the protocol's hot path are prepared once per connection (`cachedStatement`).
     private func run<T: Sendable>(_ what: String, readOnly: Bool = false, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
             return readOnly ? try await pool.read(body) : try await pool.write(body)
@@ -145,10 +146,9 @@ public final class SQLiteStore: BrokerStore, Sendable {
 
     public func insertSession(_ session: SessionRecord, liveLimit: Int, now: Date) async throws -> Bool {
         try await run("creating a session") { db in
-            let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM session WHERE expires_at > ?", arguments: [now.timeIntervalSince1970]) ?? 0
+            let live = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM session WHERE expires_at > ?"), arguments: [now.timeIntervalSince1970]) ?? 0
             guard live < liveLimit else { return false }
-            try db.execute(
-                sql: "INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [session.id, session.version, session.tee, session.nonce, session.createdAt.timeIntervalSince1970,
                             session.expiresAt.timeIntervalSince1970, session.state.rawValue, session.token]
             )
@@ -172,7 +172,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
         try await run("consuming a nonce") { db in
             guard let session = try Self.session(db, id: sessionID) else { return .unknownSession }
             guard session.expiresAt > now else { return .expired(session) }
-            try db.execute(sql: "UPDATE session SET state = 'consumed' WHERE id = ? AND state = 'authed'", arguments: [sessionID])
+            try db.cachedStatement(sql: "UPDATE session SET state = 'consumed' WHERE id = ? AND state = 'authed'").execute(arguments: [sessionID])
             guard db.changesCount == 1 else { return .nonceAlreadyUsed(session) }
             var consumed = session
             consumed.state = .consumed
@@ -182,7 +182,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
 
     public func completeAttestation(sessionID: String, token: String, audit event: AuditEvent) async throws -> AuditRecord {
         try await run("recording an attestation") { db in
-            try db.execute(sql: "UPDATE session SET state = 'attested', token = ? WHERE id = ?", arguments: [token, sessionID])
+            try db.cachedStatement(sql: "UPDATE session SET state = 'attested', token = ? WHERE id = ?").execute(arguments: [token, sessionID])
             return try Self.appendAudit(db, event)
         }
     }
@@ -190,7 +190,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
     public func releaseResource(path: String, audit event: AuditEvent) async throws -> [UInt8]? {
         let kek = kek
         return try await run("releasing resource \(path)") { db -> [UInt8]? in
-            guard let sealed = try Data.fetchOne(db, sql: "SELECT sealed FROM resource WHERE path = ?", arguments: [path]) else { return nil }
+            guard let sealed = try Data.fetchOne(db.cachedStatement(sql: "SELECT sealed FROM resource WHERE path = ?"), arguments: [path]) else { return nil }
             // Opened inside the transaction: a resource that cannot be opened is not recorded as released.
             let value = try kek.open([UInt8](sealed), context: path)
             _ = try Self.appendAudit(db, event)
@@ -199,7 +199,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
     }
 
     private static func session(_ db: Database, id: String) throws -> SessionRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM session WHERE id = ?", arguments: [id]) else { return nil }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE id = ?"), arguments: [id]) else { return nil }
         guard let state = SessionRecord.State(rawValue: row["state"]) else {
             throw StoreError(.corrupt, "session has an unknown state")
         }
@@ -211,7 +211,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
     }
 
     private static func generation(_ db: Database) throws -> Int64 {
-        guard let value = try Int64.fetchOne(db, sql: "SELECT value FROM configuration_generation WHERE id = 0") else {
+        guard let value = try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM configuration_generation WHERE id = 0")) else {
             throw StoreError(.corrupt, "the configuration generation row is missing")
         }
         return value
@@ -231,10 +231,10 @@ public final class SQLiteStore: BrokerStore, Sendable {
     }
 
     private static func appendAudit(_ db: Database, _ event: AuditEvent) throws -> AuditRecord {
-        let last = try Row.fetchOne(db, sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1").map(Self.auditRecord)
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM audit ORDER BY sequence DESC LIMIT 1")).map(Self.auditRecord)
         let record = AuditRecord(event: event, after: last)
-        try db.execute(sql: "INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (?, ?, ?, ?)",
-                       arguments: [record.sequence, record.eventJSON, record.previousHash, record.hash])
+        try db.cachedStatement(sql: "INSERT INTO audit (sequence, event, previous_hash, hash) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [record.sequence, record.eventJSON, record.previousHash, record.hash])
         return record
     }
 

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Attestation
 import Benchmark
 import Crypto
@@ -20,6 +21,9 @@ private struct Loopback: Sendable {
 
     let server: RunningBrokerServer
     let client: KBSClient
+    /// The same server through async-http-client (swift-nio): a load generator that costs far less per request than
+    /// URLSession (libcurl), so the concurrent figures measure the server rather than the client.
+    let nioClient: KBSClient
     /// The same broker without HTTP: requests go straight to `KeyBroker.handle(_:)`, to separate the broker's own
     /// cost from Hummingbird's and URLSession's.
     let inProcess: KBSClient
@@ -53,24 +57,48 @@ private struct Loopback: Sendable {
             "snp_snp_svn": .array([.int(Int64(chip.tcb.snp))]), "snp_tee_svn": .array([.int(Int64(chip.tcb.tee))]),
         ], adminToken: admin)
         try await client.setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: admin)
-        return Loopback(server: server, client: client, inProcess: KBSClient(transport: InProcessTransport(broker: broker)),
-                        chip: chip, key: PrivateJWK.generateEC(.p256))
+        return Loopback(server: server, client: client, nioClient: KBSClient(transport: NIOTransport(baseURL: server.url.absoluteString)),
+                        inProcess: KBSClient(transport: InProcessTransport(broker: broker)), chip: chip, key: PrivateJWK.generateEC(.p256))
     }
 
+    /// How a flow reaches the broker.
+    enum Path: Sendable { case urlSession, nio, inProcess }
+
     /// One complete guest flow; throws unless the released secret decrypts to the stored one.
-    func flow(_ source: any EvidenceSource, http: Bool = true) async throws {
-        let client = http ? client : inProcess
+    func flow(_ source: any EvidenceSource, via path: Path = .urlSession) async throws {
+        let client = switch path {
+        case .urlSession: client
+        case .nio: nioClient
+        case .inProcess: inProcess
+        }
         let attested = try await client.attest(evidence: source, key: key)
         let plaintext = try await client.resource(Self.secretPath, attested: attested, key: key)
         guard plaintext == Self.secret else { throw KBSClientError(status: 0, type: "", detail: "released secret differs") }
     }
 
     /// `count` flows at once; all must succeed.
-    func concurrentFlows(_ count: Int, _ source: any EvidenceSource) async throws {
+    func concurrentFlows(_ count: Int, _ source: any EvidenceSource, via path: Path = .urlSession) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<count { group.addTask { try await flow(source) } }
+            for _ in 0..<count { group.addTask { try await flow(source, via: path) } }
             try await group.waitForAll()
         }
+    }
+}
+
+/// HTTP through async-http-client's shared client.
+private struct NIOTransport: KBSTransport {
+    let baseURL: String
+
+    func send(method: String, path: String, headers: [String: String], body: [UInt8]) async throws -> KBSHTTPResponse {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .init(rawValue: method)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if !body.isEmpty { request.body = .bytes(body) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        var buffer = try await response.body.collect(upTo: 1 << 20)
+        var responseHeaders: [String: String] = [:]
+        for field in response.headers { responseHeaders[field.name.lowercased()] = field.value }
+        return KBSHTTPResponse(status: Int(response.status.code), headers: responseHeaders, body: buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 }
 
@@ -125,17 +153,17 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("In-process sample TEE (same flow, KeyBroker.handle, no HTTP)") { benchmark in
         let loopback = try await Shared.instance.get()
         let source = SampleEvidenceSource()
-        try await loopback.flow(source, http: false)
+        try await loopback.flow(source, via: .inProcess)
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { try await loopback.flow(source, http: false) }
+        for _ in benchmark.scaledIterations { try await loopback.flow(source, via: .inProcess) }
     }
 
     Benchmark("In-process fake SNP (same flow, KeyBroker.handle, no HTTP)") { benchmark in
         let loopback = try await Shared.instance.get()
         let source = FakeSNPEvidenceSource(chip: loopback.chip)
-        try await loopback.flow(source, http: false)
+        try await loopback.flow(source, via: .inProcess)
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { try await loopback.flow(source, http: false) }
+        for _ in benchmark.scaledIterations { try await loopback.flow(source, via: .inProcess) }
     }
 
     // Throughput under load: each iteration is `concurrency` flows in flight at once; flows/s = throughput × 16.
@@ -153,5 +181,28 @@ let benchmarks: @Sendable () -> Void = {
         try await loopback.concurrentFlows(concurrency, source)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source) }
+    }
+
+    concurrentVariants()
+}
+
+/// The same concurrent loads with a lighter load generator (async-http-client), and without HTTP at all.
+let concurrentVariants: @Sendable () -> Void = {
+    for (label, path) in [("NIO client", Loopback.Path.nio), ("in-process", .inProcess)] {
+        Benchmark("Concurrent x16 sample TEE, \(label) (throughput x16 = flows/s)") { benchmark in
+            let loopback = try await Shared.instance.get()
+            let source = SampleEvidenceSource()
+            try await loopback.concurrentFlows(concurrency, source, via: path)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source, via: path) }
+        }
+
+        Benchmark("Concurrent x16 fake SNP, \(label) (throughput x16 = flows/s)") { benchmark in
+            let loopback = try await Shared.instance.get()
+            let source = FakeSNPEvidenceSource(chip: loopback.chip)
+            try await loopback.concurrentFlows(concurrency, source, via: path)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source, via: path) }
+        }
     }
 }

@@ -10,10 +10,11 @@ public struct EARTokenVerifier: Sendable {
 
     /// A verifier that trusts `publicKeys`.
     public init(trusting publicKeys: [P256.Signing.PublicKey]) async {
-        let collection = JWTKeyCollection(defaultJWTParser: DefaultJWTParser(jsonDecoder: EARJSONDecoder()))
+        let parser = DefaultJWTParser(jsonDecoder: EARJSONDecoder())
+        let collection = JWTKeyCollection(defaultJWTParser: parser)
         for (index, key) in publicKeys.enumerated() {
             if let jwtKey = try? ES256PublicKey(backing: key) {
-                await collection.add(ecdsa: jwtKey, kid: JWKIdentifier(string: "key\(index)"))
+                await collection.add(ecdsa: jwtKey, kid: JWKIdentifier(string: "key\(index)"), parser: parser)
             }
         }
         keys = collection
