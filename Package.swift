@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "StoragePostgres", targets: ["StoragePostgres"]),
         .library(name: "KeyBroker", targets: ["KeyBroker"]),
         .library(name: "HermeticServer", targets: ["HermeticServer"]),
+        .library(name: "Gate", targets: ["Gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -138,9 +139,20 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The guest-side gate (issue 9): wire format, Executive, Servicer, agent policy, executors, socket server.
+        // Depends on Rego and nothing of the attestation stack, because it runs in the guest.
+        .target(
+            name: "Gate",
+            dependencies: [
+                "Rego",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "hermetic",
             dependencies: [
+                "Gate",
                 "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "StoragePostgres", "JOSE", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,6 +184,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Rego", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
         .testTarget(
             name: "HermeticServerTests",
