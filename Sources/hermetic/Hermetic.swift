@@ -10,7 +10,8 @@ struct Hermetic: AsyncParsableCommand {
             Exit codes: 0 success; 1 the evidence was checked and rejected; 2 bad usage or unreadable input;
             3 collateral needed for a verdict is missing.
             """,
-        subcommands: [Verify.self, PolicyCommand.self, ServeCommand.self, KBSCommand.self, AuditCommand.self, QuickstartCommand.self]
+        subcommands: [Verify.self, PolicyCommand.self, ServeCommand.self, KBSCommand.self, AuditCommand.self, QuickstartCommand.self,
+                      GateCommand.self]
     )
 }
 

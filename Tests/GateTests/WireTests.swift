@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Gate
 
@@ -59,5 +60,28 @@ import Testing
         #expect(refusal(.createSandbox, String(repeating: "[", count: 2000))?.status == .malformedNoun)
         let unknown = try? executive.admit(Frame(kind: .order, code: 999, uid: 1, body: Array("{}".utf8)))
         #expect(unknown == nil)
+    }
+}
+
+@Suite struct InitDataTests {
+    @Test func writtenInitDataReadsBackAndItsDigestIsTheHashOfTheBytes() throws {
+        let policy = "package agent_policy\n\ndefault CreateSandboxRequest := true\n"
+        for algorithm in InitData.Algorithm.allCases {
+            let written = try InitData(policy: policy, algorithm: algorithm)
+            let read = try InitData(text: written.text)
+            #expect(read.policy == policy)
+            #expect(read.algorithm == algorithm)
+            #expect(read.digest == written.digest)
+        }
+        let sha256 = try InitData(policy: policy)
+        #expect(sha256.text.hasPrefix("version = \"0.1.0\"\nalgorithm = \"sha256\"\n\n[data]\n\"policy.rego\" = '''\n"))
+        // The digest covers the bytes as written: any change to the text changes it.
+        let edited = try InitData(text: sha256.text.replacingOccurrences(of: "\n\n[data]", with: "\n[data]"))
+        #expect(edited.policy == policy)
+        #expect(edited.digest != sha256.digest)
+        #expect(sha256.digestHex.count == 64)
+        #expect(throws: InitData.FormatError.self) { try InitData(policy: "x := '''") }
+        #expect(throws: InitData.FormatError.self) { try InitData(text: "version = \"0.1.0\"\nalgorithm = \"md5\"\n") }
+        #expect(throws: InitData.FormatError.self) { try InitData(text: "version = \"0.1.0\"\nalgorithm = \"sha256\"\n") }
     }
 }
