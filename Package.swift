@@ -146,7 +146,6 @@ let package = Package(
             dependencies: [
                 "Rego",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
