@@ -84,11 +84,8 @@ public struct GateCore: Sendable {
         guard record.status == .ok, let container = record.containerID else { return record.status }
         switch record.verb {
         case .startContainer:
-            switch servicer.state.containers[container]?.phase {
-            case .running?: return .running
-            case .exited(let success)?: return success ? .exitedSuccess : .exitedFailure
-            default: return .ok
-            }
+            if let success = exits[container] { return success ? .exitedSuccess : .exitedFailure }
+            return servicer.state.containers[container]?.phase == .running ? .running : .ok
         case .execProcess:
             guard let exec = record.execID else { return .ok }
             guard let success = exits[container + "/" + exec] else { return .running }
@@ -100,8 +97,11 @@ public struct GateCore: Sendable {
     /// Records a workload event.
     public mutating func record(_ event: ExecutorEvent) {
         switch event {
-        case .containerExited(let id, let success): servicer.containerExited(id, success: success)
+        case .containerExited(let id, let success):
+            servicer.containerExited(id, success: success)
+            exits[id] = success
         case .processExited(let id, let exec, let success): exits[id + "/" + exec] = success
+        // Container ids are identifiers (no "/"), so the two kinds of key never collide.
         }
     }
 

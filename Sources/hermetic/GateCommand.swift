@@ -66,22 +66,35 @@ struct GateServe: ParsableCommand {
     @Option(name: .customLong("init-data"), help: "Init-data TOML carrying the policy as policy.rego; its digest is printed.")
     var initData: String?
 
-    @Option(help: "What carries out accepted orders: none.")
+    @Option(help: "What carries out accepted orders: none (nothing runs) or runc (OCI bundles under --bundles).")
     var executor: String = "none"
+
+    @Option(help: "For --executor runc: the prepared OCI bundles, one directory per container name.")
+    var bundles: String?
+
+    @Option(help: "For --executor runc: where bundles, logs and runc state are written.")
+    var state: String?
 
     @Option(name: .customLong("max-noun"), help: "The largest noun accepted, in bytes.")
     var maxNoun: Int = 1 << 20
 
     func run() throws {
         guard let endpoint = GateEndpoint(listen) else { throw ValidationError("--listen must be unix:PATH") }
-        guard executor == "none" else { throw ValidationError("--executor must be none (runc is not built yet)") }
+        let runner: any Executor
+        switch executor {
+        case "none": runner = NoneExecutor()
+        case "runc":
+            guard let bundles, let state else { throw ValidationError("--executor runc needs --bundles and --state") }
+            runner = RuncExecutor(bundles: URL(fileURLWithPath: bundles), state: URL(fileURLWithPath: state))
+        default: throw ValidationError("--executor must be none or runc")
+        }
         let (source, initData) = try GatePolicyFiles.policy(policyPath: policy, initDataPath: initData)
         let agentPolicy: AgentPolicy
         do { agentPolicy = try AgentPolicy(source: source) } catch {
             throw InputError(description: "\(policy ?? initData.map { _ in "init-data policy.rego" } ?? "policy"): \(error)")
         }
         let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("gate: " + $0 + "\n").utf8)) }
-        let gate = Gate(policy: agentPolicy, executor: NoneExecutor(), log: log)
+        let gate = Gate(policy: agentPolicy, executor: runner, log: log)
         let server = GateServer(gate: gate, endpoint: endpoint, limits: FrameLimits(maximumBody: maxNoun))
         do { try server.start() } catch { throw InputError(description: "\(endpoint): \(error)") }
         var banner = ""
