@@ -147,6 +147,7 @@ let package = Package(
                 "Rego",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(

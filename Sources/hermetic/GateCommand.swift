@@ -11,7 +11,7 @@ struct GateCommand: ParsableCommand {
             Exit codes for order and poll: 0 the gate answered ok (or a poll status that is not a refusal); 1 the gate
             refused the order; 2 bad usage, an unreadable file, or no gate at the socket.
             """,
-        subcommands: [GateServe.self, GateOrder.self, GatePoll.self]
+        subcommands: [GateServe.self, GateOrder.self, GatePoll.self, GatePolicy.self]
     )
 }
 
@@ -95,12 +95,7 @@ struct GateServe: ParsableCommand {
         }
         let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data(("gate: " + $0 + "\n").utf8)) }
         let gate = Gate(policy: agentPolicy, executor: runner, log: log)
-        let server = GateServer(gate: gate, endpoint: endpoint, limits: FrameLimits(maximumBody: maxNoun))
-        do { try server.start() } catch { throw InputError(description: "\(endpoint): \(error)") }
-        var banner = ""
-        if let initData { banner += "init-data \(initData.algorithm.rawValue) \(initData.digestHex)\n" }
-        banner += "gate listening on \(endpoint)\n"
-        FileHandle.standardOutput.write(Data(banner.utf8))
+        // Signals are routed before the banner is printed, so a stop right after it is never lost.
         signal(SIGINT, SIG_IGN)
         signal(SIGTERM, SIG_IGN)
         let stop = DispatchSemaphore(value: 0)
@@ -110,6 +105,12 @@ struct GateServe: ParsableCommand {
             source.resume()
             return source
         }
+        let server = GateServer(gate: gate, endpoint: endpoint, limits: FrameLimits(maximumBody: maxNoun))
+        do { try server.start() } catch { throw InputError(description: "\(endpoint): \(error)") }
+        var banner = ""
+        if let initData { banner += "init-data \(initData.algorithm.rawValue) \(initData.digestHex)\n" }
+        banner += "gate listening on \(endpoint)\n"
+        FileHandle.standardOutput.write(Data(banner.utf8))
         stop.wait()
         sources.forEach { $0.cancel() }
         server.stop()
@@ -173,5 +174,50 @@ struct GatePoll: ParsableCommand {
         }
         print("\(status.name) \(uid)")
         if status.isRefusal || status == .unknownUID { throw ExitCode(ExitStatus.rejected.rawValue) }
+    }
+}
+
+/// `hermetic gate policy`.
+struct GatePolicy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy",
+        abstract: "Write a pod's agent policy and the init-data TOML that binds it, from Kubernetes YAML.",
+        discussion: """
+            Reads a Pod, Deployment or Job with the ConfigMaps and Secrets it uses. Images must be pinned by digest and
+            every container must give command. Exec is denied unless the pod annotation io.hermetic/exec.<container>
+            lists the allowed commands (a JSON array of argument arrays); CopyFile unless io.hermetic/copy-files is
+            "true". Writes policy.rego and initdata.toml to --output and prints the init-data digest.
+            """
+    )
+
+    @Argument(help: "The Kubernetes YAML.")
+    var yaml: String
+
+    @Option(help: "The directory to write policy.rego and initdata.toml to.")
+    var output: String = "."
+
+    @Option(help: "The init-data digest algorithm: sha256, sha384 or sha512.")
+    var algorithm: String = "sha256"
+
+    func run() throws {
+        guard let digest = InitData.Algorithm(rawValue: algorithm) else {
+            throw ValidationError("--algorithm must be sha256, sha384 or sha512")
+        }
+        let generated: PolicyGenerator.Output
+        do { generated = try PolicyGenerator.generate(yaml: try GatePolicyFiles.read(yaml)) } catch let error as PolicyGenerator.GeneratorError {
+            throw InputError(description: "\(yaml): \(error)")
+        }
+        let initData: InitData
+        do { initData = try InitData(policy: generated.policy, algorithm: digest) } catch {
+            throw InputError(description: "\(yaml): \(error)")
+        }
+        let directory = URL(fileURLWithPath: output)
+        do {
+            try Data(generated.policy.utf8).write(to: directory.appendingPathComponent("policy.rego"))
+            try Data(initData.text.utf8).write(to: directory.appendingPathComponent("initdata.toml"))
+        } catch {
+            throw InputError(description: "\(output): cannot write (\(error.localizedDescription))")
+        }
+        print("init-data \(digest.rawValue) \(initData.digestHex)")
     }
 }

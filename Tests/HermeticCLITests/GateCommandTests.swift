@@ -96,4 +96,35 @@ struct GateCommandTests {
         #expect(differs.status == 2)
         #expect(differs.stderr.contains("differs from the policy.rego in the init-data"), "\(differs.stderr)")
     }
+
+    @Test("policy writes policy.rego and initdata.toml; serve accepts them and prints the same digest")
+    func generatesPolicy() throws {
+        let yaml = try temporary("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: hello}
+            spec:
+              containers:
+              - name: hello
+                image: docker.io/library/busybox@sha256:\(String(repeating: "ab", count: 32))
+                command: ["sleep", "3600"]
+            """)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-gate-out-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let run = try CLIRun.hermetic(["gate", "policy", yaml, "--output", directory.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let toml = try Data(contentsOf: directory.appendingPathComponent("initdata.toml"))
+        let digest = SHA256.hash(data: toml).map { String(format: "%02x", $0) }.joined()
+        #expect(run.stdout == "init-data sha256 \(digest)\n")
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("hg-\(UUID().uuidString.prefix(8)).sock").path
+        let (server, banner) = try serve(["--listen", "unix:" + socket, "--policy", directory.appendingPathComponent("policy.rego").path,
+                                          "--init-data", directory.appendingPathComponent("initdata.toml").path])
+        server.terminate()
+        server.waitUntilExit()
+        #expect(banner.contains("init-data sha256 \(digest)"), "\(banner)")
+        let tagged = try temporary("tagged.yaml", "kind: Pod\nmetadata: {name: x}\nspec:\n  containers:\n  - {name: x, image: busybox, command: [sh]}\n")
+        let refused = try CLIRun.hermetic(["gate", "policy", tagged, "--output", directory.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("image busybox is not pinned by digest"), "\(refused.stderr)")
+    }
 }
