@@ -7,7 +7,8 @@ import Yams
 ///
 /// Rules the generator keeps: every image must be pinned by digest (`name@sha256:…`); every container must give
 /// `command` (the image's own entrypoint is not read, so it cannot be pinned); env values are literal or come from a
-/// ConfigMap or Secret in the same YAML (anything else is refused); ConfigMap and Secret volumes are bound by the
+/// ConfigMap or Secret in the same YAML (anything else is refused), Secret values bound by their SHA-256 only, since
+/// the policy travels in init-data, which the host sees; ConfigMap and Secret volumes are bound by the
 /// SHA-256 of each key's content; exec is denied unless the pod annotation `io.hermetic/exec.<container>` lists the
 /// allowed commands as a JSON array of argument arrays; CopyFile is denied unless `io.hermetic/copy-files` is `"true"`.
 public enum PolicyGenerator {
@@ -154,6 +155,7 @@ public enum PolicyGenerator {
         }
         let args = command + (container["args"] as? [String] ?? [])
         var env: [String] = []
+        var secretEnv: [[String: String]] = []
         for variable in container["env"] as? [[String: Any]] ?? [] {
             guard let key = variable["name"] as? String else { throw GeneratorError("container \(name): an env entry has no name") }
             if let value = variable["value"] {
@@ -164,7 +166,8 @@ public enum PolicyGenerator {
                     env.append("\(key)=\(String(decoding: bytes, as: UTF8.self))")
                 } else if let ref = from["secretKeyRef"] as? [String: Any], let secret = ref["name"] as? String,
                           let item = ref["key"] as? String, let bytes = secrets[secret]?[item] {
-                    env.append("\(key)=\(String(decoding: bytes, as: UTF8.self))")
+                    // Bound by digest: the policy travels in init-data, which the host sees.
+                    secretEnv.append(["name": key, "sha256": hex(SHA256.hash(data: bytes))])
                 } else {
                     throw GeneratorError("container \(name): env \(key): only literal values and ConfigMap/Secret keys in the YAML are supported")
                 }
@@ -194,7 +197,8 @@ public enum PolicyGenerator {
             exec = parsed
         }
         return [
-            "name": name, "image": image, "args": args, "env": env, "mounts": mounts, "run_as_user": runAsUser,
+            "name": name, "image": image, "args": args, "env": env, "secret_env": secretEnv, "mounts": mounts,
+            "run_as_user": runAsUser,
             "no_new_privileges": (security["allowPrivilegeEscalation"] as? Bool) == false,
             "privileged": security["privileged"] as? Bool ?? false, "exec": exec, "copy_files": copyFiles,
         ]

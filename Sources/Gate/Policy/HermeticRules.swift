@@ -4,6 +4,7 @@
 /// `policy_data := {…}`, the same shape as a genpolicy output, so either kind loads the same way.
 ///
 /// `policy_data` fields: `containers` (each `name`, `image` pinned to a digest, `args`, `env` as `NAME=value`,
+/// `secret_env` (variables from Secrets: `name` and the `sha256` of the value, never the value),
 /// `mounts` (`destination`, `type`, `source` regex, `readonly`), `run_as_user` or `null`, `no_new_privileges`,
 /// `privileged`, `exec` (the commands `ExecProcess` may run; empty unless the YAML allows exec by annotation),
 /// `copy_files` (whether CopyFile is allowed at all)), `files` (ConfigMap and Secret entries: `name` (the file
@@ -63,7 +64,7 @@ CreateContainerRequest := {"allowed": true, "ops": [state_op(input.container_id,
 	c.name == name
 	annotations["io.kubernetes.cri.image-name"] == c.image
 	input.OCI.Process.Args == c.args
-	env_allowed(object.get(input.OCI.Process, "Env", []), c.env)
+	env_allowed(object.get(input.OCI.Process, "Env", []), c.env, object.get(c, "secret_env", []))
 	mounts_allowed(object.get(input.OCI, "Mounts", []), c.mounts)
 	object.get(input.OCI.Process, "NoNewPrivileges", false) == c.no_new_privileges
 	user_allowed(input.OCI.Process, c)
@@ -72,17 +73,33 @@ CreateContainerRequest := {"allowed": true, "ops": [state_op(input.container_id,
 
 state_op(id, name) := {"op": "add", "path": concat("/", ["", "pstate", id]), "value": name}
 
-env_allowed(env, declared) if {
+env_allowed(env, declared, secrets) if {
 	every d in declared { d in env }
-	declared_names := {split(d, "=")[0] | some d in declared}
+	every s in secrets {
+		some e in env
+		secret_matches(e, s)
+	}
+	declared_names := {split(d, "=")[0] | some d in declared} | {s.name | some s in secrets}
 	every e in env {
-		env_entry_allowed(e, declared, declared_names)
+		env_entry_allowed(e, declared, secrets, declared_names)
 	}
 }
 
-env_entry_allowed(e, declared, _) if e in declared
+# A variable from a Secret is bound by the SHA-256 of its value, so the policy (and the init-data the host sees)
+# never holds the secret itself.
+secret_matches(e, s) if {
+	startswith(e, concat("", [s.name, "="]))
+	crypto.sha256(trim_prefix(e, concat("", [s.name, "="]))) == s.sha256
+}
 
-env_entry_allowed(e, declared, declared_names) if {
+env_entry_allowed(e, declared, _, _) if e in declared
+
+env_entry_allowed(e, _, secrets, _) if {
+	some s in secrets
+	secret_matches(e, s)
+}
+
+env_entry_allowed(e, declared, _, declared_names) if {
 	not e in declared
 	not split(e, "=")[0] in declared_names
 	some pattern in policy_data.dynamic_env
