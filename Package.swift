@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "ImageCrypt", targets: ["ImageCrypt"]),
         .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
+        .library(name: "Gate", targets: ["Gate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -196,9 +197,21 @@ let package = Package(
             name: "ReferenceValues",
             dependencies: ["HermeticCore", "Rego", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The guest-side gate (issue 9): wire format, Executive, Servicer, agent policy, executors, socket server.
+        // Depends on Rego and nothing of the attestation stack, because it runs in the guest.
+        .target(
+            name: "Gate",
+            dependencies: [
+                "Rego",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "hermetic",
             dependencies: [
+                "Gate",
                 "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "StoragePostgres", "JOSE", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -240,6 +253,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Rego", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
         .testTarget(
             name: "HermeticServerTests",

@@ -86,5 +86,14 @@ let package = Package(
             path: "Benchmarks/ImageCryptThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "GateDecision",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Gate", package: "hermetic"),
+            ],
+            path: "Benchmarks/GateDecision",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
