@@ -26,7 +26,7 @@ public struct EARSigner: Sendable {
         let collection = JWTKeyCollection()
         // The conversion cannot fail: the key is a valid P-256 key.
         if let jwtKey = try? ES256PrivateKey(backing: key) {
-            await collection.add(ecdsa: jwtKey)
+            await collection.add(ecdsa: jwtKey, serializer: DefaultJWTSerializer(jsonEncoder: EARJSONEncoder()))
         }
         keys = collection
     }

@@ -15,3 +15,14 @@ struct EARJSONDecoder: JWTJSONDecoder {
         return try fallback.decode(type, from: data)
     }
 }
+
+/// jwt-kit's JSON encoding with the same shortcut: an EAR payload is written by ``JSONValue/serialized(pretty:)``
+/// (keys sorted, no escaped slashes) instead of through `Codable`; the header goes to jwt-kit's encoder.
+struct EARJSONEncoder: JWTJSONEncoder {
+    private let fallback: any JWTJSONEncoder = .defaultForJWT
+
+    func encode<T: Encodable>(_ value: T) throws -> Data {
+        if let payload = value as? EARPayload { return Data(payload.claims.serialized().utf8) }
+        return try fallback.encode(value)
+    }
+}
