@@ -137,10 +137,9 @@ let package = Package(
         .target(
             name: "KeyBroker",
             dependencies: [
-                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues",
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
@@ -202,7 +201,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "Rego",
+                "Rego", "InitData",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),
@@ -253,7 +252,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Rego", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "Rego", "InitData", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
         .testTarget(
             name: "HermeticServerTests",

@@ -38,6 +38,9 @@ public struct InitData: Sendable, Hashable {
         guard let version = versionValue.string else {
             throw InitDataError(.wrongType, "init-data `version` is not a string")
         }
+        guard version == "0.1.0" else {
+            throw InitDataError(.unsupportedVersion, "init-data version \"\(version.prefix(32))\" is not supported: version must be \"0.1.0\"")
+        }
         guard let algorithmValue = table["algorithm"] else {
             throw InitDataError(.missingField, "init-data has no `algorithm`")
         }

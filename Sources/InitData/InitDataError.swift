@@ -12,6 +12,8 @@ public struct InitDataError: ClassifiedError, Hashable {
         case missingField
         /// A field has the wrong type (`data` not a table of strings, `version` not a string).
         case wrongType
+        /// `version` is not the one format version there is (`0.1.0`).
+        case unsupportedVersion
         /// `algorithm` names no supported hash.
         case unsupportedAlgorithm
         /// The digest does not fit where it was asked to go (a PCR extend needs a SHA-256 digest).

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HermeticCore
+import InitData
 import Gate
 
 /// `hermetic gate`: the guest-side gate between the host and the pod, and the host's side of its channel.
@@ -27,9 +29,10 @@ enum GatePolicyFiles {
     static func policy(policyPath: String?, initDataPath: String?) throws -> (source: String, initData: InitData?) {
         var initData: InitData?
         if let initDataPath {
-            do { initData = try InitData(text: try read(initDataPath)) } catch let error as InitData.FormatError {
+            do { initData = try InitData(toml: try read(initDataPath)) } catch let error as InitDataError {
                 throw InputError(description: "\(initDataPath): \(error)")
             }
+            guard initData?.policy != nil else { throw InputError(description: "\(initDataPath): init-data: [data] has no \"policy.rego\"") }
         }
         switch (policyPath, initData) {
         case (let path?, let data?):
@@ -39,7 +42,7 @@ enum GatePolicyFiles {
             }
             return (source, data)
         case (let path?, nil): return (try read(path), nil)
-        case (nil, let data?): return (data.policy, data)
+        case (nil, let data?): return (data.policy ?? "", data)
         case (nil, nil): throw ValidationError("give --policy, --init-data, or both")
         }
     }
@@ -108,7 +111,7 @@ struct GateServe: ParsableCommand {
         let server = GateServer(gate: gate, endpoint: endpoint, limits: FrameLimits(maximumBody: maxNoun))
         do { try server.start() } catch { throw InputError(description: "\(endpoint): \(error)") }
         var banner = ""
-        if let initData { banner += "init-data \(initData.algorithm.rawValue) \(initData.digestHex)\n" }
+        if let initData { banner += "init-data \(initData.algorithm.rawValue) \(Hex.encode(initData.digest))\n" }
         banner += "gate listening on \(endpoint)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
         stop.wait()
@@ -200,7 +203,7 @@ struct GatePolicy: ParsableCommand {
     var algorithm: String = "sha256"
 
     func run() throws {
-        guard let digest = InitData.Algorithm(rawValue: algorithm) else {
+        guard let digest = InitDataAlgorithm(rawValue: algorithm) else {
             throw ValidationError("--algorithm must be sha256, sha384 or sha512")
         }
         let generated: PolicyGenerator.Output
@@ -218,6 +221,6 @@ struct GatePolicy: ParsableCommand {
         } catch {
             throw InputError(description: "\(output): cannot write (\(error.localizedDescription))")
         }
-        print("init-data \(digest.rawValue) \(initData.digestHex)")
+        print("init-data \(digest.rawValue) \(Hex.encode(initData.digest))")
     }
 }

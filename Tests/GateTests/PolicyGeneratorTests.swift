@@ -1,4 +1,5 @@
 import Foundation
+import InitData
 import Testing
 @testable import Gate
 
@@ -92,7 +93,7 @@ import Testing
                                                      "data": Data("mode=debug\n".utf8).base64EncodedString()])).0 == .refusedByPolicy)
         // The init-data binds the policy.
         let initData = try InitData(policy: output.policy)
-        #expect(try AgentPolicy(source: InitData(text: initData.text).policy).policyData != nil)
+        #expect(try AgentPolicy(source: InitData(toml: initData.text).policy ?? "").policyData != nil)
     }
 
     @Test func unpinnableInputIsRefusedNamingTheField() {

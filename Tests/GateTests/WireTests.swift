@@ -1,4 +1,5 @@
 import Foundation
+import InitData
 import Testing
 @testable import Gate
 
@@ -66,9 +67,9 @@ import Testing
 @Suite struct InitDataTests {
     @Test func writtenInitDataReadsBackAndItsDigestIsTheHashOfTheBytes() throws {
         let policy = "package agent_policy\n\ndefault CreateSandboxRequest := true\n"
-        for algorithm in InitData.Algorithm.allCases {
+        for algorithm in InitDataAlgorithm.allCases {
             let written = try InitData(policy: policy, algorithm: algorithm)
-            let read = try InitData(text: written.text)
+            let read = try InitData(toml: written.text)
             #expect(read.policy == policy)
             #expect(read.algorithm == algorithm)
             #expect(read.digest == written.digest)
@@ -76,12 +77,12 @@ import Testing
         let sha256 = try InitData(policy: policy)
         #expect(sha256.text.hasPrefix("version = \"0.1.0\"\nalgorithm = \"sha256\"\n\n[data]\n\"policy.rego\" = '''\n"))
         // The digest covers the bytes as written: any change to the text changes it.
-        let edited = try InitData(text: sha256.text.replacingOccurrences(of: "\n\n[data]", with: "\n[data]"))
+        let edited = try InitData(toml: sha256.text.replacingOccurrences(of: "\n\n[data]", with: "\n[data]"))
         #expect(edited.policy == policy)
         #expect(edited.digest != sha256.digest)
-        #expect(sha256.digestHex.count == 64)
-        #expect(throws: InitData.FormatError.self) { try InitData(policy: "x := '''") }
-        #expect(throws: InitData.FormatError.self) { try InitData(text: "version = \"0.1.0\"\nalgorithm = \"md5\"\n") }
-        #expect(throws: InitData.FormatError.self) { try InitData(text: "version = \"0.1.0\"\nalgorithm = \"sha256\"\n") }
+        #expect(sha256.digest.count == 32)
+        #expect(throws: InitDataError.self) { try InitData(policy: "x := '''") }
+        #expect(throws: InitDataError.self) { try InitData(toml: "version = \"0.1.0\"\nalgorithm = \"md5\"\n") }
+        #expect(throws: InitDataError.self) { try InitData(toml: "version = \"0.1.0\"\nalgorithm = \"sha256\"\n") }
     }
 }

@@ -2,11 +2,11 @@ import Attestation
 import Crypto
 import Foundation
 import HermeticCore
+import InitData
 import JOSE
 import ReferenceValues
 import Rego
 import Storage
-import TOMLKit
 
 extension KeyBroker {
     /// `POST /kbs/v0/auth`: a session, a fresh 32-byte nonce, and the `kbs-session-id` cookie.
@@ -163,22 +163,10 @@ extension KeyBroker {
         }
     }
 
-    /// The init-data digest (with the TOML's own `algorithm`) and its `data` table as claims.
+    /// The init-data digest (with the document's own `algorithm`) and its `data` table as claims.
     static func initData(_ toml: String) throws -> (ExpectedData, JSONValue?) {
-        let table: TOMLTable
-        do { table = try TOMLTable(string: toml) } catch { throw KBSError(.attestationError, "init-data is not valid TOML") }
-        let body = Array(toml.utf8)
-        let digest: [UInt8]
-        switch table["algorithm"]?.string {
-        case "sha256": digest = Array(SHA256.hash(data: body))
-        case "sha384": digest = Array(SHA384.hash(data: body))
-        case "sha512": digest = Array(SHA512.hash(data: body))
-        case let other: throw KBSError(.attestationError, "init-data algorithm \(other ?? "(missing)") is not sha256, sha384 or sha512")
-        }
-        var claims: JSONValue?
-        if let data = table["data"]?.table {
-            claims = try? JSONValue(parsing: data.convert(to: .json).utf8)
-        }
-        return (.value(digest), claims)
+        let document: InitData
+        do { document = try InitData(toml: toml) } catch { throw KBSError(.attestationError, "init-data: \(error)") }
+        return (.value(document.digest), .object(document.data.mapValues { .string($0) }))
     }
 }
