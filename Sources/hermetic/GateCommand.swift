@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HermeticCore
 import InitData
+import OCI
 import Gate
 
 /// `hermetic gate`: the guest-side gate between the host and the pod, and the host's side of its channel.
@@ -181,7 +182,7 @@ struct GatePoll: ParsableCommand {
 }
 
 /// `hermetic gate policy`.
-struct GatePolicy: ParsableCommand {
+struct GatePolicy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Write a pod's agent policy and the init-data TOML that binds it, from Kubernetes YAML.",
@@ -189,7 +190,8 @@ struct GatePolicy: ParsableCommand {
             Reads a Pod, Deployment or Job with the ConfigMaps and Secrets it uses. Images must be pinned by digest and
             every container must give command. Exec is denied unless the pod annotation io.hermetic/exec.<container>
             lists the allowed commands (a JSON array of argument arrays); CopyFile unless io.hermetic/copy-files is
-            "true". Writes policy.rego and initdata.toml to --output and prints the init-data digest.
+            "true". Writes policy.rego and initdata.toml to --output and prints the init-data digest. With --registry, an
+            image given by tag is pinned to the digest of the manifest the registry serves for it now (hashed here).
             """
     )
 
@@ -202,14 +204,31 @@ struct GatePolicy: ParsableCommand {
     @Option(help: "The init-data digest algorithm: sha256, sha384 or sha512.")
     var algorithm: String = "sha256"
 
-    func run() throws {
+    @Option(help: "HOST[:PORT] of the registry that pins images given by tag (an image naming its own registry is asked there).")
+    var registry: String?
+
+    @Flag(name: .customLong("plain-http"), help: "Talk to the registry over plain HTTP (a loopback or test registry).")
+    var plainHTTP = false
+
+    func run() async throws {
         guard let digest = InitDataAlgorithm(rawValue: algorithm) else {
             throw ValidationError("--algorithm must be sha256, sha384 or sha512")
         }
-        let generated: PolicyGenerator.Output
-        do { generated = try PolicyGenerator.generate(yaml: try GatePolicyFiles.read(yaml)) } catch let error as PolicyGenerator.GeneratorError {
-            throw InputError(description: "\(yaml): \(error)")
+        let text = try GatePolicyFiles.read(yaml)
+        var pins: [String: String] = [:]
+        var generated: PolicyGenerator.Output?
+        // Each unpinned image the generator names is resolved and pinned, then the pod is generated again.
+        while generated == nil {
+            do {
+                generated = try PolicyGenerator.generate(yaml: text, pins: pins)
+            } catch {
+                guard let registry, let image = error.unpinnedImage, pins[image] == nil else {
+                    throw InputError(description: "\(yaml): \(error)")
+                }
+                pins[image] = try await Self.pin(image, registry: registry, plainHTTP: plainHTTP)
+            }
         }
+        guard let generated else { return }
         let initData: InitData
         do { initData = try InitData(policy: generated.policy, algorithm: digest) } catch {
             throw InputError(description: "\(yaml): \(error)")
@@ -222,5 +241,16 @@ struct GatePolicy: ParsableCommand {
             throw InputError(description: "\(output): cannot write (\(error.localizedDescription))")
         }
         print("init-data \(digest.rawValue) \(Hex.encode(initData.digest))")
+    }
+
+    /// `image` (`name[:tag]` or `host/name[:tag]`) pinned as `image@sha256:…` by the digest of what the registry
+    /// serves for it.
+    static func pin(_ image: String, registry: String, plainHTTP: Bool) async throws -> String {
+        let first = image.split(separator: "/").first.map(String.init) ?? ""
+        let namesHost = image.contains("/") && (first.contains(".") || first.contains(":") || first == "localhost")
+        let tagged = image.split(separator: "/").last?.contains(":") == true ? image : image + ":latest"
+        let reference = try ImageReference(parsing: namesHost ? tagged : "\(registry)/\(tagged)")
+        let digest = try await RegistryClient(plainHTTP: plainHTTP).resolve(reference)
+        return "\(image)@\(digest)"
     }
 }

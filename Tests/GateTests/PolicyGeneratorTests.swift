@@ -96,7 +96,7 @@ import Testing
         #expect(try AgentPolicy(source: InitData(toml: initData.text).policy ?? "").policyData != nil)
     }
 
-    @Test func unpinnableInputIsRefusedNamingTheField() {
+    @Test func unpinnableInputIsRefusedNamingTheField() throws {
         func error(_ yaml: String) -> String {
             do {
                 _ = try PolicyGenerator.generate(yaml: yaml)
@@ -105,7 +105,10 @@ import Testing
         }
         var tagged = Self.yaml
         if let last = tagged.range(of: SamplePod.busybox, options: .backwards) { tagged.replaceSubrange(last, with: "busybox:latest") }
-        #expect(error(tagged) == "container app: image busybox:latest is not pinned by digest (name@sha256:…)")
+        #expect(error(tagged) == "container app: image busybox:latest is not pinned by digest (name@sha256:…; or give --registry)")
+        // A pin given for the tag (as a registry resolves it) is used in its place.
+        let pinned = try PolicyGenerator.generate(yaml: tagged, pins: ["busybox:latest": "busybox:latest@sha256:" + String(repeating: "ab", count: 32)])
+        #expect(pinned.policyData.contains("busybox:latest@sha256:" + String(repeating: "ab", count: 32)))
         #expect(error(Self.yaml.replacingOccurrences(of: "command: [\"httpd\", \"-f\"]", with: "args: [\"-f\"]"))
             == "container app: no command (the image's entrypoint is not read, so it cannot be pinned)")
         #expect(error(Self.yaml.replacingOccurrences(of: "key: password", with: "key: nothing"))

@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import TestSupport
 import Testing
 
 /// A CNCF distribution registry (`docker-registry`) on a loopback port with its storage in a scratch directory.
@@ -125,5 +126,55 @@ struct RegistryAuthTests {
         for bad in ["app", "host/App:1", "host/a:b c", "host//a"] {
             #expect(throws: OCIError(.malformed, "")) { try ImageReference(parsing: bad) }
         }
+    }
+}
+
+@Suite("hermetic gate policy --registry against docker-registry", .enabled(if: Peer.find("docker-registry") != nil, "skipped: docker-registry is missing (apt-get install docker-registry; .ci/run installs it)"))
+struct GatePolicyRegistryTests {
+    @Test("an image given by tag is pinned to the digest of the manifest the registry serves; an unknown tag is named")
+    func pinsTags() async throws {
+        let scratch = try Scratch()
+        let registry = try LoopbackRegistry(in: scratch)
+        _ = try TestImage.make(at: scratch.path + "/img", layerSizes: [2_000])
+        let reference = try ImageReference(parsing: "\(registry.host)/library/busybox:1.36")
+        try await RegistryClient(plainHTTP: true).push(from: LayoutReference(directory: scratch.path + "/img", tag: "latest"), to: reference)
+        let expected = try ImageLayout(opening: scratch.path + "/img").resolve(tag: "latest").digest
+        #expect(try await RegistryClient(plainHTTP: true).resolve(reference).description == expected)
+
+        let pod = try scratch.file("pod.yaml", """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web
+            spec:
+              containers:
+              - name: app
+                image: library/busybox:1.36
+                command: ["httpd", "-f"]
+            """)
+        let hermetic = Fixtures.productsDirectory.appendingPathComponent("hermetic").path
+        func run(_ arguments: [String]) throws -> (Int32, String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: hermetic)
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, text)
+        }
+        let (status, output) = try run(["gate", "policy", pod, "--output", scratch.path, "--registry", registry.host, "--plain-http"])
+        #expect(status == 0, "\(output)")
+        let policy = try String(contentsOfFile: scratch.path + "/policy.rego", encoding: .utf8)
+        // policy_data is JSON text, where "/" may be written "\/".
+        #expect(policy.replacingOccurrences(of: "\\/", with: "/").contains("\"library/busybox:1.36@\(expected)\""))
+        // Without --registry the tag is refused; with a tag the registry does not have, the failure names it.
+        #expect(try run(["gate", "policy", pod, "--output", scratch.path]).0 == 2)
+        let missing = try scratch.file("missing.yaml", try String(contentsOfFile: pod, encoding: .utf8).replacingOccurrences(of: "1.36", with: "9.99"))
+        let (missingStatus, missingOutput) = try run(["gate", "policy", missing, "--output", scratch.path, "--registry", registry.host, "--plain-http"])
+        #expect(missingStatus != 0)
+        #expect(missingOutput.contains("9.99"), "\(missingOutput)")
     }
 }

@@ -16,7 +16,13 @@ public enum PolicyGenerator {
     public struct GeneratorError: Error, Sendable, CustomStringConvertible {
         /// What is wrong, naming the object and field.
         public let description: String
-        init(_ description: String) { self.description = description }
+        /// The image reference, as written, when the problem is that it is not pinned by digest (a caller with a
+        /// registry can resolve it and pass the pin back through `pins`).
+        public let unpinnedImage: String?
+        init(_ description: String, unpinnedImage: String? = nil) {
+            self.description = description
+            self.unpinnedImage = unpinnedImage
+        }
     }
 
     /// The policy's `policy_data` document as JSON text, and the Rego policy file.
@@ -54,8 +60,10 @@ public enum PolicyGenerator {
     ]
 
     /// Generates the policy from YAML text.
+    /// - Parameter pins: image references as written in the YAML → the same references pinned by digest
+    ///   (`name:tag@sha256:…`), as a registry resolved them for the caller.
     /// - Throws: ``GeneratorError`` naming the object and field at fault.
-    public static func generate(yaml: String) throws(GeneratorError) -> Output {
+    public static func generate(yaml: String, pins: [String: String] = [:]) throws(GeneratorError) -> Output {
         var documents: [[String: Any]] = []
         do {
             let parser = try Parser(yaml: yaml)
@@ -126,6 +134,8 @@ public enum PolicyGenerator {
         var order: [[String: Any]] = []
         for (isInit, key) in [(true, "initContainers"), (false, "containers")] {
             for container in spec[key] as? [[String: Any]] ?? [] {
+                var container = container
+                if let image = container["image"] as? String, let pinned = pins[image] { container["image"] = pinned }
                 let entry = try describe(container, pod: spec, annotations: annotations, volumeKinds: volumeKinds,
                                          configMaps: configMaps, secrets: secrets, copyFiles: copyFiles)
                 containers.append(entry)
@@ -148,7 +158,7 @@ public enum PolicyGenerator {
         guard let name = container["name"] as? String else { throw GeneratorError("a container has no name") }
         guard let image = container["image"] as? String else { throw GeneratorError("container \(name): no image") }
         guard image.contains("@sha256:") else {
-            throw GeneratorError("container \(name): image \(image) is not pinned by digest (name@sha256:…)")
+            throw GeneratorError("container \(name): image \(image) is not pinned by digest (name@sha256:…; or give --registry)", unpinnedImage: image)
         }
         guard let command = container["command"] as? [String] else {
             throw GeneratorError("container \(name): no command (the image's entrypoint is not read, so it cannot be pinned)")

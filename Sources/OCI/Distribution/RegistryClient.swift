@@ -34,6 +34,20 @@ public struct RegistryClient: Sendable {
         }
     }
 
+    /// The digest of the manifest or index that `image`'s tag names now, hashed from the bytes served (a
+    /// registry's `Docker-Content-Digest` header is not trusted): what pins a tag for a policy.
+    ///
+    /// - Throws: ``OCIError`` `.notFound` for an unknown tag, or naming what the registry answered.
+    public func resolve(_ image: ImageReference) async throws -> Digest {
+        let response = try await request(image, "GET", "manifests/\(image.reference)", headers: ["Accept": Self.manifestAccept])
+        guard response.status == 200 else { throw Self.failure(response, "manifest \(image.repository):\(image.reference)") }
+        let digest = Digest(of: response.body)
+        if image.reference.hasPrefix("sha256:"), digest.description != image.reference {
+            throw OCIError(.digestMismatch, "manifest \(image.reference) hashes to \(digest)")
+        }
+        return digest
+    }
+
     private func pullManifest(_ image: ImageReference, reference: String, into layout: ImageLayout) async throws -> Descriptor {
         let response = try await request(image, "GET", "manifests/\(reference)", headers: ["Accept": Self.manifestAccept])
         guard response.status == 200 else { throw Self.failure(response, "manifest \(image.repository):\(reference)") }
