@@ -201,7 +201,7 @@ let package = Package(
         .target(
             name: "Gate",
             dependencies: [
-                "Rego", "InitData",
+                "Rego", "InitData", "HermeticCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import OCI
 
 /// Applies tar entries to a root directory, layer after layer, refusing anything that would land outside it: `..`
 /// components, a path through a symlink, an absolute symlink target or a relative one that climbs out, a hard link to
@@ -151,17 +152,8 @@ final class RootfsWriter {
 
     func write(_ bytes: ArraySlice<UInt8>) throws {
         guard openFile >= 0 else { return }
-        try bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var done = 0
-            while done < buffer.count {
-                let n = Glibc.write(openFile, base + done, buffer.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw UnpackError(.io, "cannot write \(openPath): \(String(cString: strerror(errno)))")
-                }
-                done += n
-            }
+        if let error = bytes.withUnsafeBytes({ FileDescriptorWrite.all($0, to: openFile) }) {
+            throw UnpackError(.io, "cannot write \(openPath): \(String(cString: strerror(error)))")
         }
     }
 

@@ -52,20 +52,32 @@ final class FileStream {
 
     /// Writes all of `bytes`.
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let n = Foundation.write(fd, base + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OCIError(.io, "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            done += n
+        if let error = FileDescriptorWrite.all(bytes, to: fd) {
+            throw OCIError(.io, "cannot write \(path): \(String(cString: strerror(error)))")
         }
     }
 
     /// Flushes the file to stable storage.
     func sync() throws {
         guard fsync(fd) == 0 else { throw OCIError(.io, "cannot sync \(path): \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// The one write loop for files opened by descriptor (layouts here, unpacked layers in `ImageUnpack`).
+public enum FileDescriptorWrite {
+    /// Writes all of `bytes` to `fd`, continuing after short writes and `EINTR`.
+    /// - Returns: `nil`, or the `errno` of the write that failed.
+    public static func all(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Int32? {
+        guard let base = bytes.baseAddress else { return nil }
+        var done = 0
+        while done < bytes.count {
+            let n = Foundation.write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += n
+        }
+        return nil
     }
 }

@@ -201,3 +201,15 @@ extension FakeSNPChip {
         return try evidence.trusteeJSON()
     }
 }
+
+extension FakeSNPChip {
+    /// The reference values Trustee's default CPU policy reads for SEV-SNP, set to what this chip's reports carry
+    /// (the template's launch measurement and the chip's TCB), so its evidence appraises as affirming.
+    public var trusteeReferenceValues: [String: JSONValue] {
+        [
+            "snp_launch_measurement": .array([.string(Hex.encode(reportTemplate().measurement))]),
+            "snp_bootloader": .array([.int(Int64(tcb.bootloader))]), "snp_microcode": .array([.int(Int64(tcb.microcode))]),
+            "snp_snp_svn": .array([.int(Int64(tcb.snp))]), "snp_tee_svn": .array([.int(Int64(tcb.tee))]),
+        ]
+    }
+}

@@ -46,10 +46,7 @@ struct QuickstartCommand: AsyncParsableCommand {
         try await client.setResource("default/quickstart/secret", value: Array(secret.utf8), adminToken: admin)
         try await client.setReferenceValues([
             "launch_digest": .array([.string("abcde")]), "svn": .array([.string("1")]), "major_version": .int(1), "minimum_minor_version": .int(0),
-            "snp_launch_measurement": .array([.string(Hex.encode([UInt8](repeating: 0xA5, count: 48)))]),
-            "snp_bootloader": .array([.int(Int64(chip.tcb.bootloader))]), "snp_microcode": .array([.int(Int64(chip.tcb.microcode))]),
-            "snp_snp_svn": .array([.int(Int64(chip.tcb.snp))]), "snp_tee_svn": .array([.int(Int64(chip.tcb.tee))]),
-        ], adminToken: admin)
+        ].merging(chip.trusteeReferenceValues) { $1 }, adminToken: admin)
         try await client.setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: admin)
 
         let guests: [(String, any EvidenceSource, PrivateJWK)] = [

@@ -67,13 +67,7 @@ struct Harness {
     ]
 
     /// Reference values under which the fake chip's claims are affirming.
-    static func snpReferenceValues(_ chip: FakeSNPChip) -> [String: JSONValue] {
-        [
-            "snp_launch_measurement": .array([.string(Hex.encode([UInt8](repeating: 0xA5, count: 48)))]),
-            "snp_bootloader": .array([.int(Int64(chip.tcb.bootloader))]), "snp_microcode": .array([.int(Int64(chip.tcb.microcode))]),
-            "snp_snp_svn": .array([.int(Int64(chip.tcb.snp))]), "snp_tee_svn": .array([.int(Int64(chip.tcb.tee))]),
-        ]
-    }
+    static func snpReferenceValues(_ chip: FakeSNPChip) -> [String: JSONValue] { chip.trusteeReferenceValues }
 
     func store(_ path: String, _ value: String) async throws {
         try await client().setResource(path, value: Array(value.utf8), adminToken: adminToken)

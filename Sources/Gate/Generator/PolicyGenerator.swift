@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HermeticCore
 import Yams
 
 /// Writes a pod's agent policy (``HermeticRules`` plus `policy_data`) from Kubernetes YAML: a Pod, or the pod
@@ -117,11 +118,11 @@ public enum PolicyGenerator {
             guard let name = volume["name"] as? String else { throw GeneratorError("a volume has no name") }
             if let configMap = volume["configMap"] as? [String: Any], let source = configMap["name"] as? String {
                 guard let entries = configMaps[source] else { throw GeneratorError("volume \(name): ConfigMap \(source) is not in the YAML") }
-                files += entries.sorted { $0.key < $1.key }.map { ["name": $0.key, "sha256": hex(SHA256.hash(data: $0.value))] }
+                files += entries.sorted { $0.key < $1.key }.map { ["name": $0.key, "sha256": Hex.encode(Array(SHA256.hash(data: $0.value)))] }
                 volumeKinds[name] = "configMap"
             } else if let secret = volume["secret"] as? [String: Any], let source = secret["secretName"] as? String {
                 guard let entries = secrets[source] else { throw GeneratorError("volume \(name): Secret \(source) is not in the YAML") }
-                files += entries.sorted { $0.key < $1.key }.map { ["name": $0.key, "sha256": hex(SHA256.hash(data: $0.value))] }
+                files += entries.sorted { $0.key < $1.key }.map { ["name": $0.key, "sha256": Hex.encode(Array(SHA256.hash(data: $0.value)))] }
                 volumeKinds[name] = "secret"
             } else if volume["emptyDir"] != nil {
                 volumeKinds[name] = "emptyDir"
@@ -177,7 +178,7 @@ public enum PolicyGenerator {
                 } else if let ref = from["secretKeyRef"] as? [String: Any], let secret = ref["name"] as? String,
                           let item = ref["key"] as? String, let bytes = secrets[secret]?[item] {
                     // Bound by digest: the policy travels in init-data, which the host sees.
-                    secretEnv.append(["name": key, "sha256": hex(SHA256.hash(data: bytes))])
+                    secretEnv.append(["name": key, "sha256": Hex.encode(Array(SHA256.hash(data: bytes)))])
                 } else {
                     throw GeneratorError("container \(name): env \(key): only literal values and ConfigMap/Secret keys in the YAML are supported")
                 }
@@ -212,9 +213,5 @@ public enum PolicyGenerator {
             "no_new_privileges": (security["allowPrivilegeEscalation"] as? Bool) == false,
             "privileged": security["privileged"] as? Bool ?? false, "exec": exec, "copy_files": copyFiles,
         ]
-    }
-
-    private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 }
