@@ -204,7 +204,7 @@ struct GatePolicy: AsyncParsableCommand {
     @Option(help: "The init-data digest algorithm: sha256, sha384 or sha512.")
     var algorithm: String = "sha256"
 
-    @Option(help: "HOST[:PORT] of the registry that pins images given by tag (an image naming its own registry is asked there).")
+    @Option(help: "The registry that pins images given by tag: HOST[:PORT] or a URL (http:// implies --plain-http); an image naming its own registry is asked there.")
     var registry: String?
 
     @Flag(name: .customLong("plain-http"), help: "Talk to the registry over plain HTTP (a loopback or test registry).")
@@ -225,7 +225,9 @@ struct GatePolicy: AsyncParsableCommand {
                 guard let registry, let image = error.unpinnedImage, pins[image] == nil else {
                     throw InputError(description: "\(yaml): \(error)")
                 }
-                pins[image] = try await Self.pin(image, registry: registry, plainHTTP: plainHTTP)
+                let host = registry.replacingOccurrences(of: "^https?://", with: "", options: .regularExpression)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                pins[image] = try await Self.pin(image, registry: host, plainHTTP: plainHTTP || registry.hasPrefix("http://"))
             }
         }
         guard let generated else { return }

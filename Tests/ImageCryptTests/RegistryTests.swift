@@ -170,6 +170,8 @@ struct GatePolicyRegistryTests {
         let policy = try String(contentsOfFile: scratch.path + "/policy.rego", encoding: .utf8)
         // policy_data is JSON text, where "/" may be written "\/".
         #expect(policy.replacingOccurrences(of: "\\/", with: "/").contains("\"library/busybox:1.36@\(expected)\""))
+        // The registry may also be given as a URL, as the issue writes it.
+        #expect(try run(["gate", "policy", pod, "--output", scratch.path, "--registry", "http://\(registry.host)/"]).0 == 0)
         // Without --registry the tag is refused; with a tag the registry does not have, the failure names it.
         #expect(try run(["gate", "policy", pod, "--output", scratch.path]).0 == 2)
         let missing = try scratch.file("missing.yaml", try String(contentsOfFile: pod, encoding: .utf8).replacingOccurrences(of: "1.36", with: "9.99"))
