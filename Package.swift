@@ -88,6 +88,7 @@ let package = Package(
                 "HermeticCore",
                 "PKI",
                 "EventLog",
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -55,6 +55,9 @@ public final class SQLiteStore: BrokerStore, Sendable {
             }
             try db.execute(sql: statements)
         }
+        migrator.registerMigration("v3-session-binding") { db in
+            try db.execute(sql: "ALTER TABLE session ADD COLUMN binding TEXT")
+        }
         return migrator
     }
 
@@ -148,9 +151,9 @@ public final class SQLiteStore: BrokerStore, Sendable {
         try await run("creating a session") { db in
             let live = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM session WHERE expires_at > ?"), arguments: [now.timeIntervalSince1970]) ?? 0
             guard live < liveLimit else { return false }
-            try db.cachedStatement(sql: "INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
+            try db.cachedStatement(sql: "INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [session.id, session.version, session.tee, session.nonce, session.createdAt.timeIntervalSince1970,
-                            session.expiresAt.timeIntervalSince1970, session.state.rawValue, session.token]
+                            session.expiresAt.timeIntervalSince1970, session.state.rawValue, session.token, session.binding]
             )
             return true
         }
@@ -206,7 +209,7 @@ public final class SQLiteStore: BrokerStore, Sendable {
         return SessionRecord(
             id: row["id"], version: row["version"], tee: row["tee"], nonce: row["nonce"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]), expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
-            state: state, token: row["token"]
+            state: state, token: row["token"], binding: row["binding"]
         )
     }
 

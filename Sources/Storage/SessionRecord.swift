@@ -28,9 +28,13 @@ public struct SessionRecord: Sendable, Hashable, Codable {
     public var state: State
     /// The EAR token once attested.
     public var token: String?
+    /// What the attester must prove at attest beyond the nonce, fixed at auth (for `tpm` with EK binding: the bound
+    /// AK and the digest of the credential secret, as JSON). Stored with the session so any replica serves attest.
+    public var binding: String?
 
     /// Creates a record.
-    public init(id: String, version: String, tee: String, nonce: String, createdAt: Date, expiresAt: Date, state: State = .authed, token: String? = nil) {
+    public init(id: String, version: String, tee: String, nonce: String, createdAt: Date, expiresAt: Date, state: State = .authed, token: String? = nil,
+                binding: String? = nil) {
         self.id = id
         self.version = version
         self.tee = tee
@@ -39,5 +43,6 @@ public struct SessionRecord: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.state = state
         self.token = token
+        self.binding = binding
     }
 }

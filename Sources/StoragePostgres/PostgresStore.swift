@@ -74,6 +74,8 @@ public final class PostgresStore: BrokerStore, Sendable {
                         created_at DOUBLE PRECISION NOT NULL, expires_at DOUBLE PRECISION NOT NULL, state TEXT NOT NULL, token TEXT)
                     """,
                     "CREATE INDEX IF NOT EXISTS session_expiry ON session(expires_at)",
+                    // Added with EK binding; databases created before get the column here.
+                    "ALTER TABLE session ADD COLUMN IF NOT EXISTS binding TEXT",
                     "CREATE TABLE IF NOT EXISTS audit (sequence BIGINT PRIMARY KEY, event TEXT NOT NULL, previous_hash TEXT NOT NULL, hash TEXT NOT NULL)",
                     // The configuration generation, raised by a trigger on every row change of a policy or a
                     // reference value, whoever makes it, so replicas cache both without serving stale ones.
@@ -229,15 +231,15 @@ public final class PostgresStore: BrokerStore, Sendable {
             let live = try counted.first.map { try Self.decode($0, "live", as: Int64.self, what) } ?? 0
             guard live < liveLimit else { return false }
             try await connection.query("""
-                INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token)
+                INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token, binding)
                 VALUES (\(session.id), \(session.version), \(session.tee), \(session.nonce), \(session.createdAt.timeIntervalSince1970),
-                        \(session.expiresAt.timeIntervalSince1970), \(session.state.rawValue), \(session.token))
+                        \(session.expiresAt.timeIntervalSince1970), \(session.state.rawValue), \(session.token), \(session.binding))
                 """, logger: logger)
             return true
         }
     }
 
-    private static let sessionColumns = "id, version, tee, nonce, created_at, expires_at, state, token"
+    private static let sessionColumns = "id, version, tee, nonce, created_at, expires_at, state, token, binding"
 
     public func session(id: String) async throws -> SessionRecord? {
         let what = "reading a session"
@@ -257,7 +259,7 @@ public final class PostgresStore: BrokerStore, Sendable {
         let what = "reading a session"
         // One statement: the generation comes back with the session, or alone when there is no session.
         let found = try await rows(what, """
-            SELECT g.value AS generation, s.id, s.version, s.tee, s.nonce, s.created_at, s.expires_at, s.state, s.token
+            SELECT g.value AS generation, s.id, s.version, s.tee, s.nonce, s.created_at, s.expires_at, s.state, s.token, s.binding
             FROM configuration_generation g LEFT JOIN session s ON s.id = \(id) WHERE g.id = 0
             """)
         guard let row = found.first else { throw StoreError(.corrupt, "the configuration generation row is missing") }
@@ -318,7 +320,7 @@ public final class PostgresStore: BrokerStore, Sendable {
             tee: try decode(row, "tee", as: String.self, what), nonce: try decode(row, "nonce", as: String.self, what),
             createdAt: Date(timeIntervalSince1970: try decode(row, "created_at", as: Double.self, what)),
             expiresAt: Date(timeIntervalSince1970: try decode(row, "expires_at", as: Double.self, what)),
-            state: state, token: try decode(row, "token", as: String?.self, what)
+            state: state, token: try decode(row, "token", as: String?.self, what), binding: try decode(row, "binding", as: String?.self, what)
         )
     }
 

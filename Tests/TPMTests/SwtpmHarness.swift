@@ -35,7 +35,7 @@ final class SwtpmHarness {
             try "create_certs_tool= /usr/bin/swtpm_localca\ncreate_certs_tool_config = \(caConfig.path)\ncreate_certs_tool_options = /etc/swtpm-localca.options\nactive_pcr_banks = sha256\n"
                 .write(to: setupConfig, atomically: true, encoding: .utf8)
             let status = try Self.run(capture: false, Self.tool("swtpm_setup") ?? "/usr/bin/swtpm_setup",
-                                      ["--tpm2", "--tpm-state", state.path, "--config", setupConfig.path, "--create-ek-cert", "--overwrite"]).status
+                                      ["--tpm2", "--tpm-state", state.path, "--config", setupConfig.path, "--create-ek-cert", "--create-platform-cert", "--overwrite"]).status
             guard status == 0 else { throw TPMError(.command, "swtpm_setup exited \(status)") }
         }
         let pidFile = directory.appendingPathComponent("swtpm.pid")
@@ -67,6 +67,12 @@ final class SwtpmHarness {
         }
         pid = nil
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// swtpm-localca's root and intermediate (PEM), with `ekCertificates`: the roots an EK certificate chains to.
+    var localCA: (root: URL, intermediate: URL) {
+        let ca = directory.appendingPathComponent("localca")
+        return (ca.appendingPathComponent("swtpm-localca-rootca-cert.pem"), ca.appendingPathComponent("issuercert.pem"))
     }
 
     var transport: SwtpmTransport { SwtpmTransport(host: "127.0.0.1", port: port, controlPort: controlPort) }

@@ -23,6 +23,8 @@ public struct PublicArea: Sendable, Hashable {
     public let attributes: UInt32
     /// `authPolicy`.
     public let authPolicy: [UInt8]
+    /// The symmetric algorithm of a storage key (an EK's is AES-128-CFB), or nil when it is TPM_ALG_NULL.
+    public let symmetric: SymmetricDefinition?
     /// The signing scheme in the parameters, or `.null` when the key leaves it to the command.
     public let scheme: TPMAlgorithm
     /// The scheme's hash, or `.null`.
@@ -36,6 +38,8 @@ public struct PublicArea: Sendable, Hashable {
     public var isSigning: Bool { attributes & (1 << 18) != 0 }
     /// TPMA_OBJECT.fixedTPM.
     public var isFixedTPM: Bool { attributes & (1 << 1) != 0 }
+    /// TPMA_OBJECT.decrypt.
+    public var isDecrypting: Bool { attributes & (1 << 17) != 0 }
 
     /// Reads a TPM2B_PUBLIC (size-prefixed) or a bare TPMT_PUBLIC, whichever `bytes` hold.
     ///
@@ -63,10 +67,13 @@ public struct PublicArea: Sendable, Hashable {
         attributes = try reader.u32("TPMT_PUBLIC.objectAttributes")
         authPolicy = try reader.sized("TPMT_PUBLIC.authPolicy")
         // TPMT_SYM_DEF_OBJECT: algorithm, then key bits and mode unless NULL.
-        let symmetric = TPMAlgorithm(rawValue: try reader.u16("TPMT_SYM_DEF_OBJECT.algorithm"))
-        if symmetric != .null {
-            _ = try reader.u16("TPMT_SYM_DEF_OBJECT.keyBits")
-            _ = try reader.u16("TPMT_SYM_DEF_OBJECT.mode")
+        let symmetricAlgorithm = TPMAlgorithm(rawValue: try reader.u16("TPMT_SYM_DEF_OBJECT.algorithm"))
+        if symmetricAlgorithm != .null {
+            let keyBits = try reader.u16("TPMT_SYM_DEF_OBJECT.keyBits")
+            let mode = TPMAlgorithm(rawValue: try reader.u16("TPMT_SYM_DEF_OBJECT.mode"))
+            symmetric = SymmetricDefinition(algorithm: symmetricAlgorithm, keyBits: Int(keyBits), mode: mode)
+        } else {
+            symmetric = nil
         }
         scheme = TPMAlgorithm(rawValue: try reader.u16("parameters.scheme"))
         schemeHash = scheme == .null ? .null : TPMAlgorithm(rawValue: try reader.u16("parameters.scheme.hashAlg"))

@@ -207,23 +207,23 @@ public struct TPMClient: Sendable {
     ///   - code: the TPM_CC.
     ///   - handles: the command's handles.
     ///   - authorized: whether one empty password session authorizes the first handle (TPM_ST_SESSIONS).
+    ///   - sessions: the authorizations, one per handle that needs one, in handle order (overrides `authorized`).
     ///   - params: the marshaled parameters.
     ///   - accepting: response codes other than success that are not errors.
     ///   - responseHandles: how many handles precede the response parameters (their reading is left to the caller).
-    func execute(code: UInt32, name: String, handles: [UInt32] = [], authorized: Bool = false, params: [UInt8] = [],
-                 accepting: Set<UInt32> = [], responseHandles: Int = 0) throws -> TPMReader {
+    func execute(code: UInt32, name: String, handles: [UInt32] = [], authorized: Bool = false, sessions: [SessionAuthorization]? = nil,
+                 params: [UInt8] = [], accepting: Set<UInt32> = [], responseHandles: Int = 0) throws -> TPMReader {
+        let authorizations = sessions ?? (authorized ? [.password] : [])
         var command = TPMWriter()
-        command.u16(authorized ? 0x8002 : 0x8001)
+        command.u16(authorizations.isEmpty ? 0x8001 : 0x8002)
         var body = TPMWriter()
         body.u32(code)
         for handle in handles { body.u32(handle) }
-        if authorized {
-            // One TPMS_AUTH_COMMAND of 9 bytes: the password session with an empty password.
-            body.u32(9)
-            body.u32(0x4000_0009)  // TPM_RS_PW
-            body.sized([])  // nonceCaller
-            body.u8(0)  // sessionAttributes
-            body.sized([])  // hmac
+        if !authorizations.isEmpty {
+            var area = TPMWriter()
+            for authorization in authorizations { authorization.marshal(into: &area) }
+            body.u32(UInt32(area.bytes.count))
+            body.append(area.bytes)
         }
         body.append(params)
         command.u32(UInt32(2 + 4 + body.bytes.count))

@@ -1,0 +1,103 @@
+import Foundation
+import HermeticCore
+import PKI
+import Testing
+import TestSupport
+@testable import TPM
+
+@Suite("MakeCredential in software, ActivateCredential in a real swtpm; tpm2_makecredential as the peer",
+       .enabled(if: SwtpmHarness.available, "skipped: swtpm or tpm2-tools is missing (apt-get install swtpm swtpm-tools tpm2-tools; .ci/run installs them)"),
+       .serialized, .timeLimit(.minutes(2)))
+struct CredentialSwtpmTests {
+    static func started(ekCertificates: Bool = false) throws -> (SwtpmHarness, TPMClient) {
+        let swtpm = try SwtpmHarness(ekCertificates: ekCertificates)
+        try swtpm.transport.powerOn()
+        let client = TPMClient(transport: swtpm.transport)
+        try client.startup()
+        return (swtpm, client)
+    }
+
+    @Test("our MakeCredential for the EK (RSA L-1, ECC L-2) and the AK's name: swtpm's ActivateCredential returns the secret",
+          arguments: [(KeyTemplate.ekRSA, KeyTemplate.akRSA), (.ekECC, .akECC), (.ekECC, .akRSA)])
+    func activation(ek: KeyTemplate, ak: KeyTemplate) throws {
+        let (swtpm, client) = try Self.started()
+        defer { swtpm.stop() }
+        let activation = try CredentialActivation(client: client, ek: ek, ak: ak)
+        defer { activation.flush() }
+        #expect(activation.ekCertificate == nil, "a TPM without swtpm_setup has no EK certificate")
+        for length in [1, 16, 32] {
+            let secret = MakeCredential.systemRandom(length)
+            let credential = try MakeCredential.protect(secret, for: activation.ak.name, ek: activation.ek.publicArea)
+            #expect(try activation.activate(credential) == secret)
+        }
+    }
+
+    @Test("a credential for another AK's name, another TPM's EK, or with a changed byte is refused by the TPM; its session is flushed")
+    func refusals() throws {
+        let (swtpm, client) = try Self.started()
+        defer { swtpm.stop() }
+        let activation = try CredentialActivation(client: client)
+        defer { activation.flush() }
+        let secret = MakeCredential.systemRandom(32)
+
+        let other = try client.createPrimary(publicArea: SwtpmIntegrationTests.akTemplate(rsa: false, scheme: .ecdsa, hash: .sha384, curve: PublicArea.curveP384))
+        let forOther = try MakeCredential.protect(secret, for: other.name, ek: activation.ek.publicArea)
+        try client.flushContext(other.handle)
+        #expect(throws: TPMError.self) { try activation.activate(forOther) }
+
+        let (otherTPM, otherClient) = try Self.started()
+        defer { otherTPM.stop() }
+        let otherEK = try otherClient.createPrimary(.ekRSA)
+        #expect(otherEK.publicArea != activation.ek.publicArea, "two TPMs, two endorsement seeds")
+        #expect(throws: TPMError.self) { try activation.activate(try MakeCredential.protect(secret, for: activation.ak.name, ek: otherEK.publicArea)) }
+
+        let good = try MakeCredential.protect(secret, for: activation.ak.name, ek: activation.ek.publicArea)
+        for index in [0, 5, good.credentialBlob.count - 1] {
+            var blob = good.credentialBlob
+            blob[index] ^= 0x01
+            #expect(throws: TPMError.self) { try activation.activate(EncryptedCredential(credentialBlob: blob, secret: good.secret)) }
+        }
+        var seed = good.secret
+        seed[100] ^= 0x01
+        #expect(throws: TPMError.self) { try activation.activate(EncryptedCredential(credentialBlob: good.credentialBlob, secret: seed)) }
+        // The failed activations left no session behind: many more still fit (swtpm holds 3 loaded sessions).
+        for _ in 0..<4 { #expect(try activation.activate(good) == secret) }
+    }
+
+    @Test("tpm2_makecredential --tcti none (the peer) protects a secret our ActivateCredential recovers")
+    func peerMakeCredential() throws {
+        let (swtpm, client) = try Self.started()
+        defer { swtpm.stop() }
+        let activation = try CredentialActivation(client: client)
+        defer { activation.flush() }
+        let stem = swtpm.directory.appendingPathComponent("peer").path
+        let secret = MakeCredential.systemRandom(24)
+        try Data(activation.ek.publicArea.sizedBytes).write(to: URL(fileURLWithPath: stem + ".ek.pub"))
+        try Data(secret).write(to: URL(fileURLWithPath: stem + ".secret"))
+        let result = try SwtpmHarness.run(SwtpmHarness.tool("tpm2_makecredential") ?? "tpm2_makecredential", [
+            "--tcti", "none", "-e", stem + ".ek.pub", "-s", stem + ".secret", "-n", Hex.encode(activation.ak.name), "-o", stem + ".cred",
+        ])
+        #expect(result.status == 0, "\(result.output)")
+        let credential = try EncryptedCredential(tpm2ToolsFile: [UInt8](try Data(contentsOf: URL(fileURLWithPath: stem + ".cred"))))
+        #expect(try activation.activate(credential) == secret)
+    }
+
+    @Test("swtpm_setup's EK certificate, read from NV 0x01C00002, chains to swtpm-localca's root and names the EK the L-1 template derives",
+          .enabled(if: SwtpmHarness.tool("swtpm_setup") != nil, "skipped: swtpm_setup (swtpm-tools) is missing"))
+    func ekCertificate() throws {
+        let (swtpm, client) = try Self.started(ekCertificates: true)
+        defer { swtpm.stop() }
+        let activation = try CredentialActivation(client: client)
+        defer { activation.flush() }
+        let der = try #require(activation.ekCertificate)
+        let certificate = try EKCertificate(bytes: der)
+        let roots = try AKTrust.certificates(in: [UInt8](try Data(contentsOf: swtpm.localCA.root)))
+        let intermediates = try AKTrust.certificates(in: [UInt8](try Data(contentsOf: swtpm.localCA.intermediate)))
+        try certificate.verify(roots: roots, intermediates: intermediates, at: Date())
+        #expect(certificate.certifies(activation.ek.publicArea))
+        #expect(!certificate.certifies(activation.ak.publicArea))
+        #expect(certificate.tpmModel == "swtpm")
+        let secret = MakeCredential.systemRandom(32)
+        #expect(try activation.activate(try MakeCredential.protect(secret, for: activation.ak.name, ek: activation.ek.publicArea)) == secret)
+    }
+}
