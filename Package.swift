@@ -139,6 +139,7 @@ let package = Package(
             name: "KeyBroker",
             dependencies: [
                 "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData",
+                "TPM",  // EK binding for the tpm TEE
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -236,7 +237,8 @@ let package = Package(
             dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
-        .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport",
+                                                     "KeyBroker", "Attestation", "Storage", "JOSE", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego", "TPM"]),

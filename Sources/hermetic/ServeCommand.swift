@@ -3,6 +3,8 @@ import Attestation
 import Foundation
 import HermeticCore
 import HermeticServer
+import KeyBroker
+import TPM
 import Logging
 
 /// `hermetic serve`: the Key Broker Service.
@@ -33,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     var tdxCollateral: [String] = []
     @Option(name: .customLong("tpm-collateral"), help: "tpm: a trusted attestation key (SPKI PEM/DER or TPM2B_PUBLIC) or AK/intermediate certificate; repeatable. Enables the tpm TEE.") var tpmCollateral: [String] = []
     @Option(name: .customLong("tpm-root"), help: "tpm: a root AK certificates must chain to; repeatable. Enables the tpm TEE.") var tpmRoots: [String] = []
+    @Option(name: .customLong("tpm-ek-root"), help: """
+        tpm: a root or intermediate CA certificate (PEM/DER) EK certificates must chain to; repeatable. Enables EK \
+        binding: a guest that sends its EK certificate and AK at auth must activate a credential for that AK.
+        """)
+    var tpmEKRoots: [String] = []
+    @Flag(name: .customLong("tpm-ek-required"), help: "tpm: refuse guests that do not bind their AK to a certified EK (needs --tpm-ek-root).") var tpmEKRequired = false
 
     func run() async throws {
         var configuration = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()
@@ -48,6 +56,12 @@ struct ServeCommand: AsyncParsableCommand {
         verifiers.register(try AzureSNPVTPMAttestationVerifier())
         if !tpmCollateral.isEmpty || !tpmRoots.isEmpty {
             verifiers.register(try TPMAttestationVerifier(collateralPaths: tpmCollateral, rootPaths: tpmRoots))
+        }
+        if !tpmEKRoots.isEmpty {
+            configuration.broker.tpmEKBinding = try TPMEKBinding.load(rootPaths: tpmEKRoots, required: tpmEKRequired)
+            if tpmCollateral.isEmpty && tpmRoots.isEmpty { verifiers.register(TPMAttestationVerifier(trust: AKTrust())) }
+        } else if tpmEKRequired {
+            throw ValidationError("--tpm-ek-required needs --tpm-ek-root")
         }
         if !tdxCollateral.isEmpty {
             for tee in [TEE.tdx, .sgx] {

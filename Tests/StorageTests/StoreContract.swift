@@ -35,7 +35,9 @@ enum StoreContract {
         let store = try await backing.open(.generate())
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         func session(_ id: String, expires: TimeInterval = 300) -> SessionRecord {
-            SessionRecord(id: id, version: "0.4.0", tee: "sample", nonce: "n-\(id)", createdAt: now, expiresAt: now.addingTimeInterval(expires))
+            // "a" carries an attester binding (EK binding's record), which every read must return as written.
+            SessionRecord(id: id, version: "0.4.0", tee: "sample", nonce: "n-\(id)", createdAt: now, expiresAt: now.addingTimeInterval(expires),
+                          binding: id == "a" ? #"{"ak_name":"000b\#(id)","secret_sha256":"00"}"# : nil)
         }
         #expect(try await store.insertSession(session("a"), liveLimit: 2, now: now))
         #expect(try await store.insertSession(session("b", expires: 10), liveLimit: 2, now: now))

@@ -14,6 +14,8 @@ public struct BrokerConfiguration: Sendable {
     public var insecureAdmin: Bool = false
     /// The `iss` of issued tokens.
     public var tokenIssuer: String = "CoCo-Attestation-Service"
+    /// EK binding for the `tpm` TEE (attestation key provenance); off when nil.
+    public var tpmEKBinding: TPMEKBinding?
 
     /// The defaults.
     public init() {}

@@ -33,14 +33,15 @@ extension KeyBroker {
             throw KBSError(.attestationError, "\(error)")
         }
         let now = clock()
+        let binding = try ekBindingChallenge(auth, tee: tee, at: now)
         let session = SessionRecord(
             id: Hex.encode(Self.randomBytes(16)), version: version.rawValue, tee: tee.rawValue, nonce: Base64.encode(Self.randomBytes(32)),
-            createdAt: now, expiresAt: now.addingTimeInterval(configuration.sessionLifetime)
+            createdAt: now, expiresAt: now.addingTimeInterval(configuration.sessionLifetime), binding: binding?.record
         )
         guard try await store.insertSession(session, liveLimit: configuration.maxLiveSessions, now: now) else {
             throw KBSError(.httpFailed, "too many live sessions (limit \(configuration.maxLiveSessions)); retry later", status: 503)
         }
-        return .json(Challenge(nonce: session.nonce).json.serialized(), headers: [sessionCookie(session)])
+        return .json(Challenge(nonce: session.nonce, extraParams: binding?.extraParams ?? "").json.serialized(), headers: [sessionCookie(session)])
     }
 
     /// `POST /kbs/v0/attest`: claim the session's nonce, verify the evidence with the session TEE's verifier, bound
@@ -105,7 +106,8 @@ extension KeyBroker {
         if let toml = attestation.initDataTOML { (initDigest, initClaims) = try Self.initData(toml) }
         // The primary device, then each additional one; each is verified by its TEE's verifier.
         var devices: [(tee: TEE, claims: Claims, runtime: JSONValue)] = []
-        for claims in try await verify(tee: tee, evidence: attestation.primaryEvidence, runtimeData: primaryRuntime, initDigest: initDigest, at: now) {
+        let boundVerifier = try ekBoundVerifier(session: session, tee: tee, evidence: attestation.primaryEvidence)
+        for claims in try await verify(tee: tee, evidence: attestation.primaryEvidence, runtimeData: primaryRuntime, initDigest: initDigest, at: now, using: boundVerifier) {
             devices.append((tee, claims, primaryRuntime))
         }
         if version.isComposite, !attestation.additionalEvidence.isEmpty {
@@ -152,9 +154,10 @@ extension KeyBroker {
         return IssuedToken(jwt: jwt, status: claims.status, measurement: measurement, policyIDs: policyIDs)
     }
 
-    private func verify(tee: TEE, evidence: [UInt8], runtimeData: JSONValue, initDigest: ExpectedData, at time: Date) async throws -> [Claims] {
+    private func verify(tee: TEE, evidence: [UInt8], runtimeData: JSONValue, initDigest: ExpectedData, at time: Date,
+                        using override: (any AttestationVerifier)? = nil) async throws -> [Claims] {
         let verifier: any AttestationVerifier
-        do { verifier = try verifiers.verifier(for: tee) } catch { throw KBSError(.attestationError, "\(error)") }
+        do { verifier = try override ?? verifiers.verifier(for: tee) } catch { throw KBSError(.attestationError, "\(error)") }
         let digest = Array(SHA384.hash(data: Array(runtimeData.canonicalJSON().utf8)))
         do {
             return try await verifier.evaluate(evidence: evidence, expectedReportData: .value(digest), expectedInitDataDigest: initDigest, at: time)
