@@ -6,7 +6,9 @@ import TPM
 enum TPMEvidenceFiles {
     /// The evidence bytes: for `NAME.msg` (tpm2_quote -m), the quote JSON built from it with `NAME.sig` (-s) and
     /// `NAME.pcrs` (-o) beside it; any other file as it is.
-    static func read(_ path: String) throws -> Data? {
+    ///
+    /// A plain signature (`tpm2_quote -f plain`) is read with the algorithm of the AK in `collateral`.
+    static func read(_ path: String, collateral: [String] = []) throws -> Data? {
         guard path.hasSuffix(".msg") else { return FileManager.default.contents(atPath: path) }
         let stem = String(path.dropLast(4))
         var parts: [[UInt8]] = []
@@ -16,7 +18,8 @@ enum TPMEvidenceFiles {
             }
             parts.append([UInt8](data))
         }
-        let evidence = try TPMEvidence.tpm2Tools(message: parts[0], signature: parts[1], pcrs: parts[2])
+        let key = collateral.lazy.compactMap { FileManager.default.contents(atPath: $0) }.compactMap { try? AttestationKey(file: [UInt8]($0)) }.first
+        let evidence = try TPMEvidence.tpm2Tools(message: parts[0], signature: parts[1], pcrs: parts[2], key: key)
         return Data(try evidence.hermeticJSON().serialized(pretty: false).utf8)
     }
 

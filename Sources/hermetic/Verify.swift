@@ -62,7 +62,7 @@ struct Verify: AsyncParsableCommand {
             try InitDataFile.expectation($0, option: expectHostData != nil ? "--expect-host-data" : "--expect-mrconfigid")
         } ?? .notProvided
         do {
-            guard let bytes = tee == .tpm ? try TPMEvidenceFiles.read(evidence)
+            guard let bytes = tee == .tpm ? try TPMEvidenceFiles.read(evidence, collateral: collateral)
                 : tee == .azSNPvTPM ? try TPMEvidenceFiles.readAzure(evidence) : FileManager.default.contents(atPath: evidence) else {
                 throw InputError(description: "cannot read evidence file \(evidence)")
             }

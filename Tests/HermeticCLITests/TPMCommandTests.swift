@@ -12,7 +12,7 @@ struct TPMCommandTests {
     func tpm2Tools() throws {
         let nonce = try String(contentsOfFile: sample + "/nonce.hex", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let run = try CLIRun.hermetic(["verify", "--tee", "tpm", "--evidence", sample + "/quote_rsa.msg", "--collateral", sample + "/ak_rsa.tss.pub",
-                                       "--expect-report-data", nonce, "--at", at])
+                                       "--collateral", sample + "/ek.pub", "--expect-report-data", nonce, "--at", at])
         #expect(run.status == 0, "\(run.stderr)")
         let claims = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
         #expect(claims["pcr16"] == .string("101c727beedba9b572b93dbecea2a603745abcf6e339f9a42e46cb58784a7b21"))

@@ -101,3 +101,41 @@ struct CredentialSwtpmTests {
         #expect(try activation.activate(try MakeCredential.protect(secret, for: activation.ak.name, ek: activation.ek.publicArea)) == secret)
     }
 }
+
+@Suite("tpm2_quote -f plain and the qualified signer against a real swtpm",
+       .enabled(if: SwtpmHarness.available && SwtpmHarness.tool("tpm2_quote") != nil, "skipped: swtpm or tpm2-tools is missing (.ci/run installs them)"),
+       .serialized, .timeLimit(.minutes(2)))
+struct PlainQuoteSwtpmTests {
+    @Test("tpm2_quote -f plain by an AK we created (primary, endorsement or owner hierarchy) verifies; the qualified signer names the hierarchy",
+          arguments: [(TPMClient.endorsementHierarchy, KeyTemplate.akRSA), (TPMClient.ownerHierarchy, .akECC)])
+    func plainQuote(hierarchy: UInt32, template: KeyTemplate) throws {
+        let swtpm = try SwtpmHarness()
+        defer { swtpm.stop() }
+        let ak: TPMClient.LoadedKey
+        do {
+            let transport = swtpm.transport
+            try transport.powerOn()
+            let client = TPMClient(transport: transport)
+            try client.startup()
+            ak = try client.createPrimary(template, hierarchy: hierarchy)
+        }  // our connection closes here; the AK stays loaded for tpm2-tools
+        let stem = swtpm.directory.appendingPathComponent("plain").path
+        let nonce = MakeCredential.systemRandom(32)
+        let tool = SwtpmHarness.tool("tpm2_quote") ?? "tpm2_quote"
+        let result = try SwtpmHarness.run(tool, [
+            "--tcti", "swtpm:host=127.0.0.1,port=\(swtpm.port)", "-c", "0x" + String(ak.handle, radix: 16), "-l", "sha256:0,16", "-q", Hex.encode(nonce),
+            "-m", stem + ".msg", "-s", stem + ".sig", "-f", "plain", "-o", stem + ".pcrs", "-g", "sha256",
+        ])
+        #expect(result.status == 0, "\(result.output)")
+        func read(_ suffix: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: stem + suffix))) }
+        let key = try AttestationKey(publicArea: ak.publicArea)
+        let evidence = try TPMEvidence.tpm2Tools(message: try read(".msg"), signature: try read(".sig"), pcrs: try read(".pcrs"), key: key)
+        _ = try TPMVerifier(trust: AKTrust(keys: [key])).verify(evidence, expectedNonce: .value(nonce), expectedInitData: .notProvided, at: Date())
+        #expect(evidence.quotes[0].attest.qualifiedSigner == (try QualifiedName.primary(ak.publicArea, hierarchy: hierarchy)))
+        var wrong = nonce
+        wrong[0] ^= 1
+        #expect(throws: TPMError.self) {
+            try TPMVerifier(trust: AKTrust(keys: [key])).verify(evidence, expectedNonce: .value(wrong), expectedInitData: .notProvided, at: Date())
+        }
+    }
+}

@@ -10,8 +10,10 @@ struct QuoteVerificationTests {
           arguments: [("quote_ecc", "ak_ecc"), ("quote_rsa", "ak_rsa")])
     func swtpmQuotes(quote: String, ak: String) throws {
         let nonce = try TPMSamples.nonce()
+        // The AKs were made with tpm2_createak under the EK: their qualified name needs the EK's public area.
+        let ek = try PublicArea(bytes: try TPMSamples.bytes("swtpm-sample/ek.pub"))
         for keyFile in ["swtpm-sample/\(ak).pem", "swtpm-sample/\(ak).tss.pub"] {
-            let verifier = TPMVerifier(trust: AKTrust(keys: [try TPMSamples.key(keyFile)]))
+            let verifier = TPMVerifier(trust: AKTrust(keys: [try TPMSamples.key(keyFile)], parents: [ek]))
             let result = try verifier.verify(try TPMSamples.swtpm(quote), expectedNonce: .value(nonce), expectedInitData: .notProvided, at: TPMSamples.time)
             #expect(result.claims["pcr16"] == .string("101c727beedba9b572b93dbecea2a603745abcf6e339f9a42e46cb58784a7b21"))
             #expect(result.claims["pcr23"] == .string("93bcd6f9b2bdd92292ee1187302fcb9c23d9340a2c2996c85c173512bd1ab342"))

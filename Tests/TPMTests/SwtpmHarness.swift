@@ -107,26 +107,32 @@ final class SwtpmHarness {
         return (status >> 8) & 0xFF
     }
 
-    /// Two free loopback TCP ports, held open together while chosen so they differ.
+    /// Two consecutive free loopback TCP ports (P, P+1), held open together while chosen: tpm2-tools' swtpm TCTI
+    /// takes the control port to be the command port plus one.
     static func freePorts() throws -> (UInt16, UInt16) {
-        var sockets: [Int32] = []
-        var ports: [UInt16] = []
-        defer { sockets.forEach { close($0) } }
-        for _ in 0..<2 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { throw TPMError(.command, "socket failed") }
-            sockets.append(fd)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = 0
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-            guard bound == 0 else { throw TPMError(.command, "bind failed") }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            ports.append(UInt16(bigEndian: address.sin_port))
+        for _ in 0..<50 {
+            var sockets: [Int32] = []
+            defer { sockets.forEach { close($0) } }
+            guard let first = try bindLoopback(0, &sockets), first < UInt16.max, try bindLoopback(first + 1, &sockets) != nil else { continue }
+            return (first, first + 1)
         }
-        return (ports[0], ports[1])
+        throw TPMError(.command, "no two consecutive free loopback ports")
+    }
+
+    /// Binds a loopback TCP socket to `port` (0: any), keeping it in `sockets`; nil when the port is taken.
+    private static func bindLoopback(_ port: UInt16, _ sockets: inout [Int32]) throws -> UInt16? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TPMError(.command, "socket failed") }
+        sockets.append(fd)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0 else { return nil }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return UInt16(bigEndian: address.sin_port)
     }
 
     /// Runs `tpm2_checkquote` on the evidence's first quote with the AK as TPM2B_PUBLIC; true when it accepts.

@@ -27,9 +27,11 @@ extension TPMEvidence {
 
     /// Reads tpm2-tools' output files: `tpm2_quote -m` (TPMS_ATTEST), `-s` (TPMT_SIGNATURE, "tss" format) and
     /// `-o` (the "serialized" PCR file).
-    public static func tpm2Tools(message: [UInt8], signature: [UInt8], pcrs: [UInt8]) throws -> TPMEvidence {
+    ///
+    /// The signature may also be `-f plain`; its algorithm then comes from `key` (see ``Signature/init(tssOrPlain:key:)``).
+    public static func tpm2Tools(message: [UInt8], signature: [UInt8], pcrs: [UInt8], key: AttestationKey? = nil) throws -> TPMEvidence {
         let (_, values) = try PCRBanks.readTPM2ToolsSerialized(pcrs)
-        return TPMEvidence(quotes: [try TPMQuote(attest: message, signature: signature, pcrs: values)])
+        return TPMEvidence(quotes: [TPMQuote(attest: try Attest(bytes: message), signature: try Signature(tssOrPlain: signature, key: key), pcrs: values)])
     }
 
     static func base64Field(_ json: JSONValue?, _ name: String) throws -> [UInt8] {

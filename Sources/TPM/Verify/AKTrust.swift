@@ -9,16 +9,20 @@ public struct AKTrust: Sendable {
     public var certificates: [X509Certificate]
     /// Roots an AK certificate may chain to (the operator's, never the evidence's).
     public var roots: [X509Certificate]
+    /// Public areas of keys an AK was created under (an EK, for `tpm2_createak -C EK`), for its qualified name.
+    public var parents: [PublicArea]
 
     /// Creates a trust set.
-    public init(keys: [AttestationKey] = [], certificates: [X509Certificate] = [], roots: [X509Certificate] = []) {
+    public init(keys: [AttestationKey] = [], certificates: [X509Certificate] = [], roots: [X509Certificate] = [], parents: [PublicArea] = []) {
         self.keys = keys
         self.certificates = certificates
         self.roots = roots
+        self.parents = parents
     }
 
     /// Reads collateral files: each is an attestation key (SPKI PEM/DER or TPM2B_PUBLIC) or certificates (PEM or
-    /// DER). Self-signed certificates are roots; the others are AK or intermediate certificates.
+    /// DER). Self-signed certificates are roots; the others are AK or intermediate certificates. A TPM2B_PUBLIC of
+    /// a restricted decryption key (an EK or other storage key) is a parent, not an AK.
     ///
     /// - Throws: ``TPMError`` (`collateral_format`) naming a file that is none of these.
     public init(files: [(name: String, bytes: [UInt8])], rootFiles: [(name: String, bytes: [UInt8])] = []) throws {
@@ -32,6 +36,10 @@ public struct AKTrust: Sendable {
                         self.certificates.append(certificate)
                     }
                 }
+                continue
+            }
+            if let area = try? PublicArea(bytes: file.bytes), area.isRestricted, area.isDecrypting, !area.isSigning {
+                parents.append(area)
                 continue
             }
             do { keys.append(try AttestationKey(file: file.bytes)) } catch let error as TPMError {

@@ -9,8 +9,11 @@ public enum QuoteVerifier {
     ///   - quote: the quote and its PCR values.
     ///   - key: the trusted attestation key.
     ///   - expectedNonce: the value extraData must carry (see ``nonceMatches(_:expected:)``), or `.notProvided`.
+    ///   - parents: parent keys' public areas for an AK that is not a primary key (see ``QualifiedName``).
     /// - Throws: ``TPMError`` naming the first check that fails.
-    public static func verify(_ quote: TPMQuote, key: AttestationKey, expectedNonce: ExpectedData) throws {
+    ///
+    /// When the key came as a TPM public area, the qualified signer must be its qualified name.
+    public static func verify(_ quote: TPMQuote, key: AttestationKey, expectedNonce: ExpectedData, parents: [PublicArea] = []) throws {
         let attest = quote.attest
         guard attest.magic == Attest.generatedValue else {
             throw TPMError(.magic, "TPMS_ATTEST.magic is 0x\(String(attest.magic, radix: 16)), not TPM_GENERATED_VALUE (0xff544347)")
@@ -19,6 +22,7 @@ public enum QuoteVerifier {
             throw TPMError(.attestType, "TPMS_ATTEST.type is 0x\(String(attest.type, radix: 16)), not TPM_ST_ATTEST_QUOTE")
         }
         try checkName(attest.qualifiedSigner)
+        if let area = key.publicArea { try QualifiedName.check(attest.qualifiedSigner, key: area, parents: parents) }
         guard key.verifies(quote.signature, over: attest.bytes) else {
             throw TPMError(.quoteSignature, "the \(quote.signature.scheme)/\(quote.signature.hash) signature over TPMS_ATTEST does not verify with the attestation key")
         }

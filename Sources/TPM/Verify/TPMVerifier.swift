@@ -36,7 +36,7 @@ public struct TPMVerifier: Sendable {
             evidenceIntermediates: evidence.intermediates, at: time
         )
         for (index, quote) in evidence.quotes.enumerated() {
-            do { try QuoteVerifier.verify(quote, key: key, expectedNonce: expectedNonce) } catch let error as TPMError where evidence.quotes.count > 1 {
+            do { try QuoteVerifier.verify(quote, key: key, expectedNonce: expectedNonce, parents: trust.parents) } catch let error as TPMError where evidence.quotes.count > 1 {
                 throw TPMError(error.code, "quote \(index): \(error.message)")
             }
         }
