@@ -98,6 +98,7 @@ let package = Package(
             name: "AzureCVM",
             dependencies: [
                 "HermeticCore", "PKI", "TPM", "SEVSNP",
+                "TDX",  // az-tdx-vtpm: the TD quote
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]

@@ -34,6 +34,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "TPMVerification",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TPM", package: "hermetic"),
+                .product(name: "EventLog", package: "hermetic"),
+            ],
+            path: "Benchmarks/TPMVerification",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "TDXTiming",
             dependencies: [.product(name: "TDX", package: "hermetic")],
             path: "Sources/TDXTiming"

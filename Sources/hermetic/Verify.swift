@@ -16,7 +16,7 @@ struct Verify: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The TEE: snp, tdx, sgx, tpm, az-snp-vtpm, or sample (development only).")
+    @Option(help: "The TEE: snp, tdx, sgx, tpm, az-snp-vtpm, az-tdx-vtpm, or sample (development only).")
     var tee: String
 
     @Option(help: "The evidence file (binary, hex, or Trustee's evidence JSON). tpm: also tpm2-tools' quote.msg, with quote.sig and quote.pcrs beside it.")
@@ -89,6 +89,7 @@ struct Verify: AsyncParsableCommand {
         case .tdx, .sgx: registry.register(try DCAPAttestationVerifier(tee: tee, collateralPaths: collateral, rootPath: root, policyPath: policy))
         case .tpm: registry.register(try TPMAttestationVerifier(collateralPaths: collateral, rootPaths: root.map { [$0] } ?? []))
         case .azSNPvTPM: registry.register(try AzureSNPVTPMAttestationVerifier())
+        case .azTDXvTPM: registry.register(try AzureTDXVTPMAttestationVerifier())
         default: break
         }
         return registry

@@ -22,3 +22,27 @@ struct TPMPlainSignatureCommandTests {
         #expect(noParent.stdout.contains("qualified_signer"))
     }
 }
+
+@Suite("hermetic verify --tee az-tdx-vtpm")
+struct AzureTDXVTPMCommandTests {
+    @Test("Trustee's az-tdx-vtpm evidence verifies with the TCB level reported as not appraised; a tampered copy exits 1")
+    func azureTDX() throws {
+        let path = Fixtures.url("az-tdx-vtpm/evidence-v1.json").path
+        let run = try CLIRun.hermetic(["verify", "--tee", "az-tdx-vtpm", "--evidence", path, "--at", "2026-11-21T00:00:00Z"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let claims = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
+        #expect(claims["tcb_status"] == .string("NotAppraised"))
+        let json = try #require(try JSONValue(parsing: try Fixtures.bytes("az-tdx-vtpm/evidence-v1.json")).objectValue)
+        var changed = json
+        // The runtime JSON inside the HCL report changes: report_data no longer binds it.
+        let report = try #require(json["hcl_report"]?.stringValue.flatMap(Base64.decode))
+        var altered = report
+        altered[0x4D4 + 20] ^= 0x01
+        changed["hcl_report"] = .string(Base64.encode(altered))
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("az-tdx-\(UUID().uuidString).json")
+        try JSONValue.object(changed).serialized().write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let tampered = try CLIRun.hermetic(["verify", "--tee", "az-tdx-vtpm", "--evidence", file.path, "--at", "2026-11-21T00:00:00Z", "--json"])
+        #expect(tampered.status == 1, "\(tampered.stdout) \(tampered.stderr)")
+    }
+}

@@ -17,6 +17,13 @@ public enum DCAPClaims {
         return claims
     }
 
+    /// The claims of a TD quote whose TCB was not appraised (no TCB collateral for its platform): the body and
+    /// header claims, without the verdict claims.
+    public static func unappraisedTDClaims(of quote: Quote) -> [String: JSONValue]? {
+        guard case .td(let report) = quote.body else { return nil }
+        return tdClaims(quote, report)
+    }
+
     private static func hex(_ bytes: [UInt8]) -> JSONValue { .string(Hex.encode(bytes)) }
 
     private static func littleEndian(_ value: UInt16) -> JSONValue { hex([UInt8(value & 0xFF), UInt8(value >> 8)]) }
