@@ -177,4 +177,34 @@ struct CredentialTests {
         }
         #expect(throws: TPMError.self) { try EKCertificate(bytes: [0x30, 0x03, 0x02, 0x01]) }
     }
+
+    @Test("the broker's side offline: the EK rebuilt from swtpm's EK certificate and the L-1 template equals the TPM's EK byte for byte; the challenge binds the AK's name; AK and EK mix-ups are refused")
+    func ekBindingVerifierOffline() throws {
+        let time = Fixtures.time("2026-11-22T00:00:00Z")
+        let verifier = try EKBindingVerifier(files: [
+            ("ca_root.pem", try TPMSamples.bytes("swtpm-sample/ekcert-chain/ca_root.pem")),
+            ("ca_intermediate.pem", try TPMSamples.bytes("swtpm-sample/ekcert-chain/ca_intermediate.pem")),
+        ])
+        #expect(verifier.roots.count == 1 && verifier.intermediates.count == 1)
+        let certificate = try TPMSamples.bytes("swtpm-sample/ekcert-chain/ekcert_rsa.der")
+        let akPublic = try TPMSamples.bytes("swtpm-sample/ekcert-chain/ak.tss.pub")
+        let challenge = try verifier.challenge(ekCertificate: certificate, akPublic: akPublic, at: time)
+        let tpmEK = try PublicArea(bytes: try TPMSamples.bytes("swtpm-sample/ekcert-chain/ek.pub"))
+        #expect(challenge.ek.bytes == tpmEK.bytes, "the EK a TPM derives from the L-1 template is the certified key in that template")
+        #expect(challenge.akName == (try TPMSamples.bytes("swtpm-sample/ekcert-chain/ak.name")))
+        #expect(challenge.secret.count == 32)
+        #expect(challenge.credential.secret.count == 256)
+        let akAsEK = try #require(throws: TPMError.self) {
+            try verifier.challenge(ekCertificate: certificate, akPublic: try TPMSamples.bytes("swtpm-sample/ekcert-chain/ek.pub"), at: time)
+        }
+        #expect(akAsEK.code == .attestationKey)
+        // swtpm_setup's ECC EK is P-384 (a high-range template): refused by name, not mis-bound.
+        let p384 = try #require(throws: TPMError.self) {
+            try verifier.challenge(ekCertificate: try TPMSamples.bytes("swtpm-sample/ekcert-chain/ekcert_ecc.der"), akPublic: akPublic, at: time)
+        }
+        #expect(p384.code == .unsupported)
+        #expect(throws: TPMError.self) { try verifier.challenge(ekCertificate: [1, 2, 3], akPublic: akPublic, at: time) }
+        #expect(throws: TPMError.self) { try verifier.challenge(ekCertificate: certificate, akPublic: [0, 1, 2], at: time) }
+        #expect(throws: TPMError.self) { try EKBindingVerifier(files: [("empty", [])]) }
+    }
 }
