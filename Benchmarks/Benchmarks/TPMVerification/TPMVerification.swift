@@ -82,6 +82,13 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(Sample.spawn(checkquote, arguments)) }
     }
 
+    // The cost of starting any process here, to separate it from tpm2_checkquote's own work.
+    let floor = Sample.tool("true")
+    Benchmark("process start floor (/bin/true, posix_spawn + waitpid)") { benchmark in
+        guard let floor else { return }
+        for _ in benchmark.scaledIterations { blackHole(Sample.spawn(floor, [])) }
+    }
+
     let gce = try? Sample.gce()
     Benchmark("GCE go-tpm-tools evidence verify (3 quotes, AK certificate chain, event log replay)") { benchmark in
         guard let (evidence, verifier) = gce else { return }
