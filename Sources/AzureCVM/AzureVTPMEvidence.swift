@@ -81,10 +81,10 @@ public struct AzureVTPMEvidence: Sendable {
 extension AzureVTPMEvidence {
     /// Reads the raw files Trustee's test data keeps: the HCL report, the vTPM quote in Rust bincode (u64 length and
     /// signature, u64 length and TPMS_ATTEST, u64 count and that many 32-byte SHA-256 PCRs, little-endian), and the
-    /// VCEK (PEM or DER).
+    /// VCEK (PEM or DER) for SNP, or the TD quote (`td-quote.bin`) for TDX.
     ///
     /// - Throws: ``TPMError`` (`evidence_format`) naming the part that does not parse.
-    public static func raw(hclReport: [UInt8], quote: [UInt8], vcek: [UInt8]?) throws -> AzureVTPMEvidence {
+    public static func raw(hclReport: [UInt8], quote: [UInt8], vcek: [UInt8]?, tdQuote: [UInt8]? = nil) throws -> AzureVTPMEvidence {
         var offset = 0
         func u64(_ field: String) throws -> Int {
             guard offset + 8 <= quote.count else { throw TPMError(.malformedEvidence, "quote.bin: \(field) is truncated") }
@@ -109,7 +109,7 @@ extension AzureVTPMEvidence {
             return der
         }
         return AzureVTPMEvidence(hclReport: try HCLReport(bytes: hclReport), quote: try makeQuote(message: message, signature: signature, pcrs: .array(pcrs)),
-                                 vcek: certificate, tdQuote: nil)
+                                 vcek: certificate, tdQuote: tdQuote)
     }
 
     /// Trustee's evidence JSON, version 1, for this evidence (what the raw files become for `hermetic verify`).

@@ -23,17 +23,18 @@ enum TPMEvidenceFiles {
         return Data(try evidence.hermeticJSON().serialized(pretty: false).utf8)
     }
 
-    /// The evidence bytes for `az-snp-vtpm`: for `hcl-report.bin`, Trustee's JSON built from it with `quote.bin`
-    /// (bincode) and `vcek.pem` beside it; any other file as it is.
+    /// The evidence bytes for `az-snp-vtpm` and `az-tdx-vtpm`: for `hcl-report.bin`, Trustee's JSON built from it
+    /// with `quote.bin` (bincode) and `vcek.pem` (SNP) or `td-quote.bin` (TDX) beside it; any other file as it is.
     static func readAzure(_ path: String) throws -> Data? {
         guard path.hasSuffix("hcl-report.bin") else { return FileManager.default.contents(atPath: path) }
         let directory = (path as NSString).deletingLastPathComponent
         guard let report = FileManager.default.contents(atPath: path),
               let quote = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("quote.bin")) else {
-            throw InputError(description: "az-snp-vtpm: cannot read \(path) and quote.bin beside it")
+            throw InputError(description: "az-vtpm: cannot read \(path) and quote.bin beside it")
         }
         let vcek = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("vcek.pem")).map { [UInt8]($0) }
-        let evidence = try AzureVTPMEvidence.raw(hclReport: [UInt8](report), quote: [UInt8](quote), vcek: vcek)
+        let tdQuote = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent("td-quote.bin")).map { [UInt8]($0) }
+        let evidence = try AzureVTPMEvidence.raw(hclReport: [UInt8](report), quote: [UInt8](quote), vcek: vcek, tdQuote: tdQuote)
         return Data(evidence.trusteeJSON(hclReportBytes: [UInt8](report)).serialized(pretty: false).utf8)
     }
 }

@@ -63,7 +63,7 @@ struct Verify: AsyncParsableCommand {
         } ?? .notProvided
         do {
             guard let bytes = tee == .tpm ? try TPMEvidenceFiles.read(evidence, collateral: collateral)
-                : tee == .azSNPvTPM ? try TPMEvidenceFiles.readAzure(evidence) : FileManager.default.contents(atPath: evidence) else {
+                : tee == .azSNPvTPM || tee == .azTDXvTPM ? try TPMEvidenceFiles.readAzure(evidence) : FileManager.default.contents(atPath: evidence) else {
                 throw InputError(description: "cannot read evidence file \(evidence)")
             }
             let verifier = try makeRegistry(for: tee).verifier(for: tee)

@@ -32,6 +32,11 @@ struct AzureTDXVTPMCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         let claims = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
         #expect(claims["tcb_status"] == .string("NotAppraised"))
+        // The raw files (hcl-report.bin with quote.bin and td-quote.bin beside it) give the same TD claims.
+        let raw = try CLIRun.hermetic(["verify", "--tee", "az-tdx-vtpm", "--evidence", Fixtures.url("az-tdx-vtpm/hcl-report.bin").path, "--at", "2026-11-21T00:00:00Z"])
+        #expect(raw.status == 0, "\(raw.stderr)")
+        let rawClaims = try JSONDecoder().decode(JSONValue.self, from: Data(raw.stdout.utf8))
+        #expect(rawClaims["quote"] == claims["quote"])
         let json = try #require(try JSONValue(parsing: try Fixtures.bytes("az-tdx-vtpm/evidence-v1.json")).objectValue)
         var changed = json
         // The runtime JSON inside the HCL report changes: report_data no longer binds it.
