@@ -36,7 +36,9 @@ struct EKBoundGuest {
         var extra: [String: JSONValue] = [:]
         if let ekCertificate { extra[TPMEKBinding.ekCertificateMember] = .string(Base64.encode(ekCertificate)) }
         if ekCertificate != nil { extra[TPMEKBinding.akPublicMember] = .string(Base64.encode((akPublic ?? activation.ak.publicArea).sizedBytes)) }
-        let (answer, session) = await Self.send(broker, "auth", AuthRequest(version: "0.4.0", tee: "tpm", extraParams: .object(extra)).json)
+        // Without EK binding, extra-params is what Trustee's guest-components sends: the JSON string "".
+        let params: JSONValue = ekCertificate == nil ? .string("") : .object(extra)
+        let (answer, session) = await Self.send(broker, "auth", AuthRequest(version: "0.4.0", tee: "tpm", extraParams: params).json)
         return (answer, session, answer.json.flatMap { try? Challenge(json: $0) })
     }
 
