@@ -82,6 +82,35 @@ struct CredentialSwtpmTests {
         #expect(try activation.activate(credential) == secret)
     }
 
+    @Test("the other way: our MakeCredential's blob, written as tpm2-tools' credential file, is activated by tpm2_activatecredential")
+    func peerActivateCredential() throws {
+        let swtpm = try SwtpmHarness()
+        defer { swtpm.stop() }
+        let ek: TPMClient.LoadedKey
+        let ak: TPMClient.LoadedKey
+        do {
+            let transport = swtpm.transport
+            try transport.powerOn()
+            let client = TPMClient(transport: transport)
+            try client.startup()
+            ek = try client.createPrimary(.ekRSA)
+            ak = try client.createPrimary(.akECC)
+        }  // our connection closes; both keys stay loaded for tpm2-tools
+        let stem = swtpm.directory.appendingPathComponent("peer").path
+        let secret = MakeCredential.systemRandom(32)
+        try Data(try MakeCredential.protect(secret, for: ak.name, ek: ek.publicArea).tpm2ToolsFile).write(to: URL(fileURLWithPath: stem + ".cred"))
+        let tcti = ["--tcti", "swtpm:host=127.0.0.1,port=\(swtpm.port)"]
+        func tool(_ name: String, _ arguments: [String]) throws {
+            let result = try SwtpmHarness.run(SwtpmHarness.tool(name) ?? name, arguments + tcti)
+            #expect(result.status == 0, "\(name): \(result.output)")
+        }
+        try tool("tpm2_startauthsession", ["--policy-session", "-S", stem + ".session"])
+        try tool("tpm2_policysecret", ["-S", stem + ".session", "-c", "e"])
+        try tool("tpm2_activatecredential", ["-c", "0x" + String(ak.handle, radix: 16), "-C", "0x" + String(ek.handle, radix: 16),
+                                             "-i", stem + ".cred", "-o", stem + ".out", "-P", "session:" + stem + ".session"])
+        #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: stem + ".out"))) == secret)
+    }
+
     @Test("swtpm_setup's EK certificate, read from NV 0x01C00002, chains to swtpm-localca's root and names the EK the L-1 template derives",
           .enabled(if: SwtpmHarness.tool("swtpm_setup") != nil, "skipped: swtpm_setup (swtpm-tools) is missing"))
     func ekCertificate() throws {
