@@ -147,6 +147,7 @@ let package = Package(
             name: "HermeticServer",
             dependencies: [
                 "KeyBroker", "Attestation", "Storage", "StoragePostgres", "HermeticCore", "SEVSNP",
+                "ReferenceValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -243,7 +244,8 @@ let package = Package(
         .testTarget(
             name: "KeyBrokerTests",
             dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           "ReferenceValues"]
         ),
         .testTarget(
             name: "RegoTests",

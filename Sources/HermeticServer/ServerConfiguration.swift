@@ -12,6 +12,8 @@ import TOMLKit
 /// allow_sample = false                     # development only
 /// insecure_admin = false                   # development only
 /// ear_signing_key = "/etc/hermetic/ear.pem"  # P-256; a fresh key per process when absent
+/// rv_signer_keys = ["/etc/hermetic/rv-signer.pub"]  # keys for signed reference value documents
+/// rv_require_signed = false                # true: refuse unsigned RVPS sample messages
 /// [limits]
 /// session_lifetime_seconds = 300
 /// token_lifetime_seconds = 300
@@ -41,6 +43,8 @@ public struct ServerConfiguration: Sendable {
     public var earSigningKeyFile: String?
     /// The broker's limits and lifetimes.
     public var broker = BrokerConfiguration()
+    /// Files holding the tenant's public keys for signed reference value documents (PEM: Ed25519, P-256, P-384).
+    public var referenceValueSignerKeyFiles: [String] = []
 
     /// The defaults.
     public init() {}
@@ -68,6 +72,10 @@ public struct ServerConfiguration: Sendable {
             case "admin_public_keys":
                 guard let array = value?.array else { throw ServerError("\(key) must be an array of file paths") }
                 configuration.adminPublicKeyFiles = try array.map { try string($0, key) }
+            case "rv_signer_keys":
+                guard let array = value?.array else { throw ServerError("\(key) must be an array of file paths") }
+                configuration.referenceValueSignerKeyFiles = try array.map { try string($0, key) }
+            case "rv_require_signed": configuration.broker.requireSignedReferenceValues = try bool(value, key)
             case "limits":
                 guard let limits = value?.table else { throw ServerError("[limits] must be a table") }
                 for limit in limits.keys {

@@ -62,40 +62,6 @@ extension KeyBroker {
         return .json(JSONValue.array(ids.map(JSONValue.string)).serialized())
     }
 
-    /// `POST /kbs/v0/reference-value`: an RVPS `sample` message, `{"version":"0.1.0","type":"sample","payload":<base64
-    /// of a JSON object name → value>}` (admin).
-    func setReferenceValues(_ request: BrokerRequest) async throws -> BrokerResponse {
-        let subject = try await admin.authorize(bearerToken: request.bearerToken)
-        let message = try parseJSON(request.body, "reference-value")
-        guard message["version"]?.stringValue == "0.1.0" else {
-            throw KBSError(.rvpsError, "reference-value message version must be 0.1.0")
-        }
-        guard message["type"]?.stringValue == "sample" else {
-            throw KBSError(.rvpsError, "reference-value message type \(message["type"]?.stringValue?.prefix(32) ?? "(missing)") is not supported (sample only)")
-        }
-        guard let payload = message["payload"]?.stringValue, let bytes = Base64.decode(payload),
-              case .object(let values) = try parseJSON(bytes, "reference-value payload") else {
-            throw KBSError(.rvpsError, "reference-value payload must be base64 of a JSON object")
-        }
-        // Each value is kept with its expiry (Trustee's 12 months for sample messages) and provenance, and the
-        // expiry is enforced when attestations read it (`loadReferenceValues`).
-        let now = clock()
-        for (id, value) in try RVPSMessage.referenceValues(values, at: now, issuer: subject) {
-            try await store.putReferenceValue(name: id, json: value)
-        }
-        await audit(AuditEvent(kind: .admin, time: clock(), client: subject, verdict: "set-reference-value", detail: values.keys.sorted().joined(separator: ",")))
-        return BrokerResponse()
-    }
-
-    /// `GET /kbs/v0/reference-value/<id>`: the stored value with its expiry and provenance (admin).
-    func getReferenceValue(_ request: BrokerRequest, id: String) async throws -> BrokerResponse {
-        _ = try await admin.authorize(bearerToken: request.bearerToken)
-        guard let json = try await store.referenceValues()[id] else {
-            throw KBSError(.rvpsError, "no reference value \(id.prefix(64))")
-        }
-        return .json(json)
-    }
-
     static func isPolicyID(_ id: String) -> Bool {
         !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }
     }

@@ -101,6 +101,7 @@ public final class KeyBroker: Sendable {
         case ("GET", "resource-policy"): return try await listResourcePolicies(request)
         case ("POST", "reference-value"): return try await setReferenceValues(request)
         case ("GET", "reference-value"): return try await getReferenceValue(request, id: rest)
+        case ("DELETE", "reference-value"): return try await deleteReferenceValue(request, id: rest)
         case (_, "auth"), (_, "attest"), (_, "resource"), (_, "attestation-policy"), (_, "resource-policy"), (_, "reference-value"):
             throw KBSError(.invalidRequestPath, "\(request.method) is not allowed on /kbs/v0/\(segments[0])")
         default:
