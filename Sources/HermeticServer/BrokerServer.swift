@@ -49,7 +49,7 @@ public struct BrokerServer: Sendable {
             }
             adminKeys.append(pem)
         }
-        let admin = try await AdminAuthenticator(publicKeysPEM: adminKeys, insecure: configuration.insecureAdmin)
+        let admin = try await AdminAuthenticator(publicKeysPEM: adminKeys, roles: configuration.adminRoles, insecure: configuration.insecureAdmin)
         let signer: EARSigner
         if let file = configuration.earSigningKeyFile {
             guard let data = FileManager.default.contents(atPath: file), let pem = String(data: data, encoding: .utf8) else {

@@ -8,7 +8,7 @@ extension KeyBroker {
     /// `POST /kbs/v0/resource/<repo>/<type>/<tag>`: stores the raw body (admin).
     func setResource(_ request: BrokerRequest, path text: String) async throws -> BrokerResponse {
         // Trustee reports plugin admin failures with the AdminAuthInitialization type; kept for compatibility.
-        let subject = try await admin.authorize(bearerToken: request.bearerToken, variant: .adminAuthInitialization)
+        let subject = try await admin.authorize(bearerToken: request.bearerToken, permission: .resourceWrite, variant: .adminAuthInitialization)
         let path = try ResourcePath(text)
         try await store.putResource(path: path.description, value: request.body)
         metrics.resource(.write, path: path.description)
@@ -18,7 +18,7 @@ extension KeyBroker {
 
     /// `DELETE /kbs/v0/resource/<repo>/<type>/<tag>` (admin).
     func deleteResource(_ request: BrokerRequest, path text: String) async throws -> BrokerResponse {
-        let subject = try await admin.authorize(bearerToken: request.bearerToken, variant: .adminAuthInitialization)
+        let subject = try await admin.authorize(bearerToken: request.bearerToken, permission: .resourceWrite, variant: .adminAuthInitialization)
         let path = try ResourcePath(text)
         guard try await store.deleteResource(path: path.description) else {
             throw KBSError(.pluginInternalError, "resource not found: \(path)")
@@ -30,7 +30,7 @@ extension KeyBroker {
 
     /// `POST /kbs/v0/attestation-policy`: `{"type":"rego","policy_id":ID,"policy":<base64url Rego>}` (admin).
     func setAttestationPolicy(_ request: BrokerRequest) async throws -> BrokerResponse {
-        let subject = try await admin.authorize(bearerToken: request.bearerToken)
+        let subject = try await admin.authorize(bearerToken: request.bearerToken, permission: .policyWrite)
         let body = try parseJSON(request.body, "attestation-policy")
         guard let id = body["policy_id"]?.stringValue, Self.isPolicyID(id) else {
             throw KBSError(.serdeError, "attestation-policy needs a \"policy_id\" of [A-Za-z0-9_-]")
@@ -47,7 +47,7 @@ extension KeyBroker {
 
     /// `POST /kbs/v0/resource-policy`: `{"policy":<base64url Rego>}` (admin).
     func setResourcePolicy(_ request: BrokerRequest) async throws -> BrokerResponse {
-        let subject = try await admin.authorize(bearerToken: request.bearerToken)
+        let subject = try await admin.authorize(bearerToken: request.bearerToken, permission: .policyWrite)
         let source = try Self.policySource(try parseJSON(request.body, "resource-policy"))
         _ = try Self.compile(id: "resource-policy", source: source, resource: true)
         try await store.putPolicy(id: DefaultPolicies.resourceKey, source: source)
@@ -57,7 +57,7 @@ extension KeyBroker {
 
     /// `GET /kbs/v0/resource-policy`: the ids of stored resource policies (admin).
     func listResourcePolicies(_ request: BrokerRequest) async throws -> BrokerResponse {
-        _ = try await admin.authorize(bearerToken: request.bearerToken)
+        _ = try await admin.authorize(bearerToken: request.bearerToken, permission: .policyRead)
         let ids = try await store.policyIDs().filter { $0.hasPrefix("resource/") }.map { String($0.dropFirst("resource/".count)) }
         return .json(JSONValue.array(ids.map(JSONValue.string)).serialized())
     }

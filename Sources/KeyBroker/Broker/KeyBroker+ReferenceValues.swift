@@ -13,7 +13,7 @@ extension KeyBroker {
     /// of a JSON object name → value>}`, or Hermetic's signed document `{"format":"hermetic-reference-values/1",…}`
     /// verified with the tenant's configured keys (admin).
     func setReferenceValues(_ request: BrokerRequest) async throws -> BrokerResponse {
-        let subject = try await admin.authorize(bearerToken: request.bearerToken)
+        let subject = try await admin.authorize(bearerToken: request.bearerToken, permission: .referenceValueWrite)
         let message = try parseJSON(request.body, "reference-value")
         let now = clock()
         let stored: [ReferenceValue]
@@ -41,7 +41,7 @@ extension KeyBroker {
     /// `GET /kbs/v0/reference-value/<id>`: one value with its expiry and provenance; `GET /kbs/v0/reference-value`:
     /// all of them, sorted by id (admin).
     func getReferenceValue(_ request: BrokerRequest, id: String) async throws -> BrokerResponse {
-        _ = try await admin.authorize(bearerToken: request.bearerToken)
+        _ = try await admin.authorize(bearerToken: request.bearerToken, permission: .referenceValueRead)
         let now = clock()
         let stored = try await store.referenceValues()
         if id.isEmpty {
@@ -56,7 +56,7 @@ extension KeyBroker {
 
     /// `DELETE /kbs/v0/reference-value/<id>` (admin).
     func deleteReferenceValue(_ request: BrokerRequest, id: String) async throws -> BrokerResponse {
-        let subject = try await admin.authorize(bearerToken: request.bearerToken)
+        let subject = try await admin.authorize(bearerToken: request.bearerToken, permission: .referenceValueWrite)
         guard !id.isEmpty else { throw KBSError(.invalidRequestPath, "DELETE needs /kbs/v0/reference-value/<id>") }
         guard try await store.deleteReferenceValue(name: id) else {
             throw KBSError(.rvpsError, "no reference value \(id.prefix(64))")
