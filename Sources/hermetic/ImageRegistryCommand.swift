@@ -28,11 +28,13 @@ extension ImageCommand {
 
         @Argument(help: "HOST[:PORT]/NAME[:TAG|@DIGEST].") var image: String
         @Argument(help: "The destination, oci:DIR[:TAG].") var destination: String
+        @Option(help: "From an index, pull only the manifest for this platform, os/architecture[/variant] (e.g. linux/arm64).") var platform: String?
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
             try await ImageCommand.reportingFailures {
-                let descriptor = try await registry.client().pull(try ImageReference(parsing: image), into: try LayoutReference(parsing: destination))
+                let platform = try self.platform.map(Platform.init(parsing:))
+                let descriptor = try await registry.client().pull(try ImageReference(parsing: image), into: try LayoutReference(parsing: destination), platform: platform)
                 print("pulled: \(destination) \(descriptor.digest)")
             }
         }
