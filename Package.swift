@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -226,6 +228,7 @@ let package = Package(
                 "Measure",
                 "ReferenceValues",
                 "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
+                "OCIHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -266,6 +269,13 @@ let package = Package(
             dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
                            "OCI"]
         ),
+        // Issue 8: registries over TLS with operator-given roots, on AsyncHTTPClient (swift-nio-ssl, already linked by
+        // the CLI through postgres-nio); its own target so that OCI stays on swift-crypto alone.
+        .target(
+            name: "OCIHTTPClient",
+            dependencies: ["OCI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
+        ),
         // Issue 8: OCI image layouts and the distribution client; ocicrypt-compatible layer encryption.
         .target(
             name: "OCI",
@@ -288,7 +298,8 @@ let package = Package(
             name: "ImageCryptTests",
             dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
                            "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+                           .product(name: "_CryptoExtras", package: "swift-crypto"),
+                           "OCIHTTPClient"]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport"]),
