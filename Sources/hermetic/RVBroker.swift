@@ -36,13 +36,22 @@ struct RVBroker {
 
     /// One value.
     func get(_ id: String) async throws -> ReferenceValue {
+        try Self.checkPathSafe(id)
         let response = try await Self.refusing { try await client.call("GET", "reference-value/\(id)", headers: ["Authorization": "Bearer \(token)"]) }
         return try RVFiles.run { try ReferenceValue(listing: try JSONValue(parsing: response.body)) }
     }
 
     /// Deletes one value.
     func delete(_ id: String) async throws {
+        try Self.checkPathSafe(id)
         _ = try await Self.refusing { try await client.call("DELETE", "reference-value/\(id)", headers: ["Authorization": "Bearer \(token)"]) }
+    }
+
+    /// An id goes into the URL path as it is: refuse what would end or change the path.
+    private static func checkPathSafe(_ id: String) throws {
+        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"?#%\\".unicodeScalars.contains($0) }) else {
+            throw ValidationError("reference value id \"\(id.prefix(64))\" cannot go into a URL path: use printable ASCII without ?, #, % or \\")
+        }
     }
 
     private static func values(_ body: [UInt8]) throws -> [ReferenceValue] {

@@ -74,5 +74,8 @@ struct ReferenceValueBrokerCommandTests {
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("AdminAuthAccess"))
         #expect(try CLIRun.hermetic(["rv", "list", "--kbs", server.url.absoluteString]).status == 2)
+        let query = try CLIRun.hermetic(["rv", "get", "a?b"] + broker)
+        #expect(query.status == 2)
+        #expect(query.stderr.contains("cannot go into a URL path"))
     }
 }
