@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "OCIHTTPClient", targets: ["OCIHTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
