@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "OCIHTTPClient", targets: ["OCIHTTPClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -42,6 +43,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -150,6 +153,7 @@ let package = Package(
             name: "HermeticServer",
             dependencies: [
                 "KeyBroker", "Attestation", "Storage", "StoragePostgres", "HermeticCore", "SEVSNP",
+                "ReferenceValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -228,6 +232,7 @@ let package = Package(
                 "Measure",
                 "ReferenceValues",
                 "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
+                "OCIHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -247,7 +252,8 @@ let package = Package(
         .testTarget(
             name: "KeyBrokerTests",
             dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",
-                           .product(name: "Crypto", package: "swift-crypto")]
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           "ReferenceValues"]
         ),
         .testTarget(
             name: "RegoTests",
@@ -267,6 +273,13 @@ let package = Package(
             name: "HermeticCLITests",
             dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
                            "OCI"]
+        ),
+        // Issue 8: registries over TLS with operator-given roots, on AsyncHTTPClient (swift-nio-ssl, already linked by
+        // the CLI through postgres-nio); its own target so that OCI stays on swift-crypto alone.
+        .target(
+            name: "OCIHTTPClient",
+            dependencies: ["OCI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
         // Issue 8: OCI image layouts and the distribution client; ocicrypt-compatible layer encryption.
         .target(
@@ -290,7 +303,8 @@ let package = Package(
             name: "ImageCryptTests",
             dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
                            "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "_CryptoExtras", package: "swift-crypto")]
+                           .product(name: "_CryptoExtras", package: "swift-crypto"),
+                           "OCIHTTPClient"]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport"]),

@@ -97,6 +97,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "RegistryPull",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OCI", package: "hermetic"),
+                .product(name: "OCIHTTPClient", package: "hermetic"),
+            ],
+            path: "Benchmarks/RegistryPull",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "GateDecision",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -5,6 +5,7 @@ import Hummingbird
 import KeyBroker
 import Logging
 import NIOCore
+import ReferenceValues
 import Storage
 import StoragePostgres
 
@@ -48,7 +49,7 @@ public struct BrokerServer: Sendable {
             }
             adminKeys.append(pem)
         }
-        let admin = try await AdminAuthenticator(publicKeysPEM: adminKeys, insecure: configuration.insecureAdmin)
+        let admin = try await AdminAuthenticator(publicKeysPEM: adminKeys, roles: configuration.adminRoles, insecure: configuration.insecureAdmin)
         let signer: EARSigner
         if let file = configuration.earSigningKeyFile {
             guard let data = FileManager.default.contents(atPath: file), let pem = String(data: data, encoding: .utf8) else {
@@ -60,7 +61,19 @@ public struct BrokerServer: Sendable {
         }
         var broker = configuration.broker
         broker.insecureAdmin = configuration.insecureAdmin
+        broker.referenceValueSigners += try configuration.referenceValueSignerKeyFiles.map(Self.referenceValueSigner(file:))
         return try await KeyBroker(store: store, configuration: broker, verifiers: verifiers, signer: signer, admin: admin)
+    }
+
+    private static func referenceValueSigner(file: String) throws -> ReferenceValueVerificationKey {
+        guard let data = FileManager.default.contents(atPath: file), let pem = String(data: data, encoding: .utf8) else {
+            throw ServerError("cannot read reference value signer key \(file)")
+        }
+        do {
+            return try ReferenceValueVerificationKey(pem: pem)
+        } catch {
+            throw ServerError("reference value signer key \(file): \(error.message)")
+        }
     }
 
     /// Opens the store a `--store` value names: `sqlite:PATH` (the embedded default) or

@@ -12,6 +12,11 @@ import TOMLKit
 /// allow_sample = false                     # development only
 /// insecure_admin = false                   # development only
 /// ear_signing_key = "/etc/hermetic/ear.pem"  # P-256; a fresh key per process when absent
+/// rv_signer_keys = ["/etc/hermetic/rv-signer.pub"]  # keys for signed reference value documents
+/// rv_require_signed = false                # true: refuse unsigned RVPS sample messages
+/// [admin.roles]                            # replaces the default role table (AdminRoles.defaults) whole
+/// admin = ["*"]
+/// auditor = ["audit.read", "policy.read", "reference-value.read"]
 /// [limits]
 /// session_lifetime_seconds = 300
 /// token_lifetime_seconds = 300
@@ -41,6 +46,10 @@ public struct ServerConfiguration: Sendable {
     public var earSigningKeyFile: String?
     /// The broker's limits and lifetimes.
     public var broker = BrokerConfiguration()
+    /// Which permissions each admin token role has.
+    public var adminRoles = AdminRoles.defaults
+    /// Files holding the tenant's public keys for signed reference value documents (PEM: Ed25519, P-256, P-384).
+    public var referenceValueSignerKeyFiles: [String] = []
 
     /// The defaults.
     public init() {}
@@ -68,6 +77,16 @@ public struct ServerConfiguration: Sendable {
             case "admin_public_keys":
                 guard let array = value?.array else { throw ServerError("\(key) must be an array of file paths") }
                 configuration.adminPublicKeyFiles = try array.map { try string($0, key) }
+            case "admin":
+                guard let admin = value?.table else { throw ServerError("[admin] must be a table") }
+                for adminKey in admin.keys {
+                    guard adminKey == "roles" else { throw ServerError("unknown key admin.\(adminKey) in \(path)") }
+                    configuration.adminRoles = try adminRoles(admin[adminKey])
+                }
+            case "rv_signer_keys":
+                guard let array = value?.array else { throw ServerError("\(key) must be an array of file paths") }
+                configuration.referenceValueSignerKeyFiles = try array.map { try string($0, key) }
+            case "rv_require_signed": configuration.broker.requireSignedReferenceValues = try bool(value, key)
             case "limits":
                 guard let limits = value?.table else { throw ServerError("[limits] must be a table") }
                 for limit in limits.keys {
@@ -95,6 +114,21 @@ public struct ServerConfiguration: Sendable {
         }
         host = String(text[..<colon])
         self.port = port
+    }
+
+    /// `[admin.roles]`: role name → array of permission names (``AdminPermission``, or `"*"`).
+    private static func adminRoles(_ value: TOMLValueConvertible?) throws -> AdminRoles {
+        guard let table = value?.table else { throw ServerError("[admin.roles] must be a table of role = [permissions]") }
+        var names: [String: [String]] = [:]
+        for role in table.keys {
+            guard let array = table[role]?.array else { throw ServerError("admin.roles.\(role) must be an array of permission names") }
+            names[role] = try array.map { try string($0, "admin.roles.\(role)") }
+        }
+        do {
+            return try AdminRoles(names: names)
+        } catch let error as KBSError {
+            throw ServerError("[admin.roles]: \(error.detail)")
+        }
     }
 
     private static func string(_ value: TOMLValueConvertible?, _ key: String) throws -> String {

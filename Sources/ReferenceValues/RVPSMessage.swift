@@ -51,20 +51,6 @@ public struct RVPSMessage: Sendable, Hashable {
         }
     }
 
-    /// The stored texts (``StoredReferenceValue``) for the values of a sample payload, accepted at `time` from
-    /// `issuer`, expiring after Trustee's 12 months.
-    public static func referenceValues(_ values: [String: JSONValue], at time: Date, issuer: String?) throws(ReferenceValueError) -> [(String, String)] {
-        let expires = Calendar(identifier: .gregorian).date(byAdding: .month, value: defaultLifetimeMonths, to: time, wrappingComponents: false)
-        var stored: [(String, String)] = []
-        for id in values.keys.sorted() {
-            guard let value = values[id] else { continue }
-            let record = ReferenceValue(id: id, value: value, expires: expires,
-                                        provenance: Provenance(source: .rvpsSample, issuer: issuer, inputs: nil, addedAt: time))
-            stored.append((id, try StoredReferenceValue.encode(record)))
-        }
-        return stored
-    }
-
     /// A `sample` message for `values`, as `rvps-tool register` sends it.
     public static func sample(_ values: [String: JSONValue]) -> String {
         let payload = JSONValue.object(values).canonicalJSON()

@@ -33,6 +33,8 @@ public protocol BrokerStore: Sendable {
     func putReferenceValue(name: String, json: String) async throws
     /// All reference values, by name (JSON text).
     func referenceValues() async throws -> [String: String]
+    /// Deletes the reference value `name`; returns whether it existed.
+    func deleteReferenceValue(name: String) async throws -> Bool
 
     /// Inserts a new session, refusing it when `liveLimit` unexpired sessions already exist at `now`.
     /// - Returns: whether it was inserted.

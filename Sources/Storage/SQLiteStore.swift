@@ -145,6 +145,13 @@ public final class SQLiteStore: BrokerStore, Sendable {
         }
     }
 
+    public func deleteReferenceValue(name: String) async throws -> Bool {
+        try await run("deleting reference value \(name)") { db in
+            try db.execute(sql: "DELETE FROM reference_value WHERE name = ?", arguments: [name])
+            return db.changesCount > 0
+        }
+    }
+
     // MARK: Sessions
 
     public func insertSession(_ session: SessionRecord, liveLimit: Int, now: Date) async throws -> Bool {

@@ -219,6 +219,10 @@ public final class PostgresStore: BrokerStore, Sendable {
         return values
     }
 
+    public func deleteReferenceValue(name: String) async throws -> Bool {
+        try await !rows("deleting reference value \(name)", "DELETE FROM reference_value WHERE name = \(name) RETURNING name").isEmpty
+    }
+
     // MARK: Sessions
 
     public func insertSession(_ session: SessionRecord, liveLimit: Int, now: Date) async throws -> Bool {

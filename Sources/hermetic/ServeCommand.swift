@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-public-key"), help: "An admin public key file (PEM, Ed25519 or P-256); repeatable.") var adminPublicKeys: [String] = []
     @Flag(help: "Accept the sample TEE (development only: its evidence proves nothing).") var allowSample = false
     @Flag(help: "Allow admin calls without a token when no admin key is configured (development only).") var insecureAdmin = false
+    @Option(name: .customLong("rv-signer-key"), help: "A tenant public key (PEM: Ed25519, P-256 or P-384) that may sign reference value documents; repeatable.") var rvSignerKeys: [String] = []
+    @Flag(name: .customLong("rv-require-signed"), help: "Refuse unsigned RVPS sample messages: reference values only from signed documents.") var rvRequireSigned = false
     @Option(help: "The key-encryption key file (32 bytes, 64 hex digits or base64).") var kekFile: String?
     @Option(help: "A P-256 PEM private key that signs EAR tokens (a fresh key per process when absent).") var earSigningKey: String?
     @Option(name: .customLong("snp-collateral"), help: """
@@ -51,6 +53,8 @@ struct ServeCommand: AsyncParsableCommand {
         if insecureAdmin { configuration.insecureAdmin = true }
         if let kekFile { configuration.kekFile = kekFile }
         if let earSigningKey { configuration.earSigningKeyFile = earSigningKey }
+        if !rvSignerKeys.isEmpty { configuration.referenceValueSignerKeyFiles = rvSignerKeys }
+        if rvRequireSigned { configuration.broker.requireSignedReferenceValues = true }
         var verifiers = VerifierRegistry(allowSample: configuration.allowSample)
         verifiers.register(try SNPAttestationVerifier(collateralPaths: snpCollateral, policyPath: nil))
         verifiers.register(try AzureSNPVTPMAttestationVerifier())

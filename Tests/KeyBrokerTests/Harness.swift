@@ -42,7 +42,7 @@ struct Harness {
     let adminToken: String
     let storePath: String
 
-    static func make(allowSample: Bool = true, configuration: BrokerConfiguration = BrokerConfiguration(), adminKeys: [String]? = nil) async throws -> Harness {
+    static func make(allowSample: Bool = true, configuration: BrokerConfiguration = BrokerConfiguration(), adminKeys: [String]? = nil, roles: AdminRoles = .defaults) async throws -> Harness {
         var verifiers = VerifierRegistry(allowSample: allowSample)
         verifiers.register(SNPAttestationVerifier(trustStore: try Shared.chip.get().trustStore))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("broker-\(UUID().uuidString).sqlite").path
@@ -50,7 +50,7 @@ struct Harness {
         let adminPEM = Shared.adminKey.publicKey.pemRepresentation
         let broker = try await KeyBroker(
             store: try SQLiteStore(path: path, kek: .generate()), configuration: configuration, verifiers: verifiers,
-            signer: await EARSigner(), admin: try await AdminAuthenticator(publicKeysPEM: adminKeys ?? [adminPEM]), clock: { clock.now }
+            signer: await EARSigner(), admin: try await AdminAuthenticator(publicKeysPEM: adminKeys ?? [adminPEM], roles: roles), clock: { clock.now }
         )
         let token = try await AdminToken.make(privateKeyPEM: Shared.adminKey.pemRepresentation)
         return Harness(broker: broker, clock: clock, adminToken: token, storePath: path)

@@ -84,6 +84,9 @@ enum StoreContract {
         try await store.putReferenceValue(name: "svn", json: "[\"2\"]")
         try await store.putReferenceValue(name: "launch", json: "[]")
         #expect(try await store.referenceValues() == ["svn": "[\"2\"]", "launch": "[]"])
+        #expect(try await store.deleteReferenceValue(name: "launch"))
+        #expect(try await !store.deleteReferenceValue(name: "launch"))
+        #expect(try await store.referenceValues() == ["svn": "[\"2\"]"])
     }
 
     /// Every change to a policy or a reference value raises the configuration generation; nothing else does.
@@ -102,6 +105,7 @@ enum StoreContract {
         #expect(try await !raised { _ = try await store.insertPolicyIfAbsent(id: "q", source: "package other") })
         #expect(try await raised { try await store.putReferenceValue(name: "svn", json: "[1]") })
         #expect(try await raised { try await store.putReferenceValue(name: "svn", json: "[2]") })
+        #expect(try await raised { _ = try await store.deleteReferenceValue(name: "svn") })
         #expect(try await !raised { try await store.putResource(path: "a/b/c", value: [1]) })
         #expect(try await !raised { _ = try await store.appendAudit(AuditEvent(kind: .admin, time: Date(), verdict: "set")) })
         // Another instance on the same database (another replica) sees the same generation.

@@ -12,11 +12,11 @@ struct AdminClaims: JWTPayload {
 }
 
 /// Checks admin calls: `Authorization: Bearer <JWT>` signed by one of the configured keys (EdDSA Ed25519 or ES256
-/// P-256), unexpired, with a role allowed to administer. With no key configured every admin call is refused, unless
-/// the broker runs with the explicit insecure switch.
+/// P-256), unexpired, with a `role` that has the endpoint's ``AdminPermission`` in the role table (``AdminRoles``).
+/// With no key configured every admin call is refused, unless the broker runs with the explicit insecure switch.
 public struct AdminAuthenticator: Sendable {
-    /// The roles allowed to administer.
-    public let allowedRoles: Set<String>
+    /// Which permissions each role has.
+    public let roles: AdminRoles
     private let keys: JWTKeyCollection
     /// How many keys are configured.
     public let keyCount: Int
@@ -26,10 +26,10 @@ public struct AdminAuthenticator: Sendable {
     ///
     /// - Parameters:
     ///   - publicKeysPEM: the admin public keys.
-    ///   - allowedRoles: roles that may administer (`admin` by default).
+    ///   - roles: the role table (``AdminRoles/defaults`` unless configured).
     ///   - insecure: allow everything when no key is configured (development only).
     /// - Throws: ``KBSError`` `AdminAuthInitialization` for a key that is neither Ed25519 nor P-256.
-    public init(publicKeysPEM: [String], allowedRoles: Set<String> = ["admin"], insecure: Bool = false) async throws {
+    public init(publicKeysPEM: [String], roles: AdminRoles = .defaults, insecure: Bool = false) async throws {
         let collection = JWTKeyCollection()
         for (index, pem) in publicKeysPEM.enumerated() {
             let kid = JWKIdentifier(string: "admin\(index)")
@@ -43,18 +43,20 @@ public struct AdminAuthenticator: Sendable {
         }
         keys = collection
         keyCount = publicKeysPEM.count
-        self.allowedRoles = allowedRoles
+        self.roles = roles
         self.insecure = insecure
     }
 
-    /// Authorises an admin request.
+    /// Authorises an admin request for one permission.
     ///
     /// - Parameters:
     ///   - bearerToken: the token from the `Authorization` header, if any.
+    ///   - permission: what the endpoint needs.
     ///   - variant: the error variant to report (Trustee reports plugin admin calls as `AdminAuthInitialization`).
     /// - Returns: the subject, for the audit log.
-    /// - Throws: ``KBSError`` (401) naming what is missing or wrong.
-    public func authorize(bearerToken: String?, variant: KBSError.Variant = .adminAuthAccess) async throws -> String {
+    /// - Throws: ``KBSError`` (401, as Trustee answers an ACL denial) naming what is missing or wrong: no token, a bad
+    ///   or expired token, no role, a role not in the table, or the permission the role lacks.
+    public func authorize(bearerToken: String?, permission: AdminPermission, variant: KBSError.Variant = .adminAuthAccess) async throws -> String {
         if keyCount == 0 {
             if insecure { return "insecure-admin" }
             throw KBSError(variant, "the admin API is disabled: no admin public key is configured (--admin-public-key), and --insecure-admin is not set")
@@ -71,8 +73,14 @@ public struct AdminAuthenticator: Sendable {
         guard claims.exp.value > Date() else {
             throw KBSError(variant, "the admin token has expired")
         }
-        guard let role = claims.role, allowedRoles.contains(role) else {
-            throw KBSError(variant, "the admin token's role is not one of \(allowedRoles.sorted().joined(separator: ", "))")
+        guard let role = claims.role else {
+            throw KBSError(variant, "the admin token has no role claim")
+        }
+        guard let granted = roles.permissions[role] else {
+            throw KBSError(variant, "the admin token's role \"\(role.prefix(64))\" is not configured (roles: \(roles.permissions.keys.sorted().joined(separator: ", ")))")
+        }
+        guard granted.contains(permission) else {
+            throw KBSError(variant, "admin access denied: role \"\(role)\" lacks the permission \(permission.rawValue) (\(permission.summary))")
         }
         return claims.sub?.value ?? role
     }

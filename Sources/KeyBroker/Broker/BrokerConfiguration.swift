@@ -1,4 +1,5 @@
 import Foundation
+import ReferenceValues
 
 /// How a broker behaves: lifetimes, limits and the development switches. Every field has a safe default.
 public struct BrokerConfiguration: Sendable {
@@ -16,6 +17,11 @@ public struct BrokerConfiguration: Sendable {
     public var tokenIssuer: String = "CoCo-Attestation-Service"
     /// EK binding for the `tpm` TEE (attestation key provenance); off when nil.
     public var tpmEKBinding: TPMEKBinding?
+    /// The tenant's keys for Hermetic's signed reference value documents (`POST /kbs/v0/reference-value` with
+    /// `"format": "hermetic-reference-values/1"`); with none, signed documents are refused.
+    public var referenceValueSigners: [ReferenceValueVerificationKey] = []
+    /// Refuse Trustee's unsigned RVPS `sample` messages: only signed documents add reference values.
+    public var requireSignedReferenceValues: Bool = false
 
     /// The defaults.
     public init() {}

@@ -101,7 +101,9 @@ public final class KeyBroker: Sendable {
         case ("GET", "resource-policy"): return try await listResourcePolicies(request)
         case ("POST", "reference-value"): return try await setReferenceValues(request)
         case ("GET", "reference-value"): return try await getReferenceValue(request, id: rest)
-        case (_, "auth"), (_, "attest"), (_, "resource"), (_, "attestation-policy"), (_, "resource-policy"), (_, "reference-value"):
+        case ("DELETE", "reference-value"): return try await deleteReferenceValue(request, id: rest)
+        case ("GET", "audit-log") where rest.isEmpty: return try await auditLog(request)
+        case (_, "auth"), (_, "attest"), (_, "resource"), (_, "attestation-policy"), (_, "resource-policy"), (_, "reference-value"), (_, "audit-log"):
             throw KBSError(.invalidRequestPath, "\(request.method) is not allowed on /kbs/v0/\(segments[0])")
         default:
             throw KBSError(.pluginNotFound, "no plugin \"\(segments[0].prefix(64))\" (this broker serves resource)")

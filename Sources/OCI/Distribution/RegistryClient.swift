@@ -23,14 +23,16 @@ public struct RegistryClient: Sendable {
 
     // MARK: - Pull
 
-    /// Pulls `image` (every platform of an index) into the layout `destination`, published only when complete.
+    /// Pulls `image` into the layout `destination`, published only when complete: every platform of an index, or with
+    /// `platform` only the manifest an index names for it (the destination's tag then names that manifest).
     ///
-    /// - Returns: the descriptor of the top manifest or index.
-    /// - Throws: ``OCIError`` naming the object that failed, `.digestMismatch` when content does not match.
+    /// - Returns: the descriptor of the top manifest or index (the platform's manifest when `platform` is given).
+    /// - Throws: ``OCIError`` naming the object that failed, `.digestMismatch` when content does not match,
+    ///   `.notFound` naming the platforms an index has when none matches `platform`.
     @discardableResult
-    public func pull(_ image: ImageReference, into destination: LayoutReference) async throws -> Descriptor {
+    public func pull(_ image: ImageReference, into destination: LayoutReference, platform: Platform? = nil) async throws -> Descriptor {
         try await StagedLayout.write(to: destination, sourceTag: image.reference.hasPrefix("sha256:") ? nil : image.reference) { layout in
-            try await self.pullManifest(image, reference: image.reference, into: layout)
+            try await self.pullManifest(image, reference: image.reference, into: layout, platform: platform)
         }
     }
 
@@ -48,7 +50,7 @@ public struct RegistryClient: Sendable {
         return digest
     }
 
-    private func pullManifest(_ image: ImageReference, reference: String, into layout: ImageLayout) async throws -> Descriptor {
+    private func pullManifest(_ image: ImageReference, reference: String, into layout: ImageLayout, platform: Platform? = nil) async throws -> Descriptor {
         let response = try await request(image, "GET", "manifests/\(reference)", headers: ["Accept": Self.manifestAccept])
         guard response.status == 200 else { throw Self.failure(response, "manifest \(image.repository):\(reference)") }
         guard response.body.count <= Int(ImageLayout.documentLimit) else { throw OCIError(.malformed, "manifest \(reference) is too large") }
@@ -59,6 +61,15 @@ public struct RegistryClient: Sendable {
         let mediaType = (response.headers["content-type"] ?? "").split(separator: ";").first.map(String.init) ?? ""
         if MediaType.isIndex(mediaType) {
             let index = try ImageIndex(json: response.body)
+            if let platform {
+                guard let child = index.manifests.first(where: { platform.matches($0) }) else {
+                    let offered = index.manifests.compactMap { Platform(of: $0)?.description }
+                    throw OCIError(.notFound, "\(image.repository):\(reference) has no manifest for \(platform) (it has \(offered.isEmpty ? "no platforms" : offered.joined(separator: ", ")))")
+                }
+                let pulled = try await pullManifest(image, reference: try child.parsedDigest().description, into: layout)
+                guard pulled.digest == child.digest else { throw OCIError(.digestMismatch, "manifest for \(platform) hashes to \(pulled.digest), the index says \(child.digest)") }
+                return pulled
+            }
             for child in index.manifests { _ = try await pullManifest(image, reference: child.digest, into: layout) }
         } else if MediaType.isManifest(mediaType) {
             let manifest = try Manifest(json: response.body)
