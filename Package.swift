@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -225,6 +226,7 @@ let package = Package(
                 "Measure",
                 "ReferenceValues",
                 "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -294,6 +296,19 @@ let package = Package(
             name: "ReferenceValuesTests",
             dependencies: ["ReferenceValues", "Attestation", "Rego", "HermeticCore", "TestSupport", "SEVSNP",
                            .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Issue 10 (host side): the measured VM sandbox: Debian's kernel from its package, the guest initramfs (newc cpio,
+        // gzip), swtpm and QEMU with OVMF measured direct boot, the control port, the boot check and golden PCRs.
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "HermeticCore", "Measure", "EventLog", "ReferenceValues", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: ["Sandbox", "Measure", "EventLog", "InitData", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )

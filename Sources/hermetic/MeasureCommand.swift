@@ -8,7 +8,7 @@ struct MeasureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measure",
         abstract: "Compute the launch measurements a guest's evidence will carry, from its firmware and boot inputs.",
-        subcommands: [MeasureSNP.self, MeasureTDX.self]
+        subcommands: [MeasureSNP.self, MeasureTDX.self, MeasureVTPMBoot.self]
     )
 }
 

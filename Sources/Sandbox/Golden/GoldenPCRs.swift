@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import HermeticCore
+import Measure
+import ReferenceValues
+
+/// PCR 0–7 of a vTPM guest recorded from one real boot (a "golden" run): they depend on the OVMF build and the QEMU
+/// machine, not on the kernel, so they are taken once per OVMF/QEMU version, together with those versions and the
+/// event log that produced them. PCR 4 is recorded too, but for a given kernel it is better computed
+/// (``Measure/VTPMBootMeasurement``).
+public struct GoldenPCRs: Sendable {
+    /// PCR values of the SHA-256 bank, 0–7.
+    public let pcrs: [UInt32: [UInt8]]
+    /// The event log the guest read.
+    public let eventLog: [UInt8]
+    /// `qemu-system-x86_64 --version`'s first line.
+    public let qemuVersion: String
+    /// The firmware file.
+    public let firmware: String
+    /// The firmware's SHA-256.
+    public let firmwareDigest: [UInt8]
+    /// The Debian `ovmf` package version, when dpkg knows it.
+    public let firmwarePackage: String?
+    /// The kernel release booted.
+    public let kernelRelease: String
+    /// Guest RAM in MiB.
+    public let memoryMiB: Int
+
+    /// The PCRs recorded.
+    public static let indices: [UInt32] = Array(0...7)
+
+    /// Boots `image` once, checks that the guest's event log replays to its PCRs and that PCR 4 and PCR 9 equal the
+    /// predictions, and records PCR 0–7.
+    ///
+    /// - Throws: ``SandboxError`` when the launch fails, the guest does not report in time, or the boot does not check.
+    public static func record(_ configuration: SandboxVM.Configuration, readyTimeout: Double = 120) throws(SandboxError) -> GoldenPCRs {
+        guard configuration.banks.contains("sha256") else { throw SandboxError(.launch, "golden PCRs are recorded from the SHA-256 bank; the vTPM must have it") }
+        let vm = try SandboxVM(configuration)
+        defer { vm.shutdown() }
+        _ = try vm.waitForReady(timeout: readyTimeout)
+        let report = try BootReport { () throws(SandboxError) -> String? in try vm.readLine(timeout: 30) }
+        try? vm.send("BYE")
+        let kernel = try read(configuration.image.kernelPath)
+        let initrd = try read(configuration.image.initrdPath)
+        let expected: Measure.VTPMBootMeasurement
+        do {
+            expected = try Measure.VTPMBootMeasurement(kernel: kernel, initrd: initrd, commandLine: configuration.commandLine, memoryMiB: configuration.memoryMiB)
+        } catch {
+            throw SandboxError(.image, "the guest image's kernel cannot be measured: \(error.description)")
+        }
+        let check = try BootCheck(report: report, expected: expected)
+        try check.requireMatch()
+        guard let bank = check.replay.banks[0x000B] else { throw SandboxError(.measurement, "the event log has no SHA-256 bank") }
+        var pcrs: [UInt32: [UInt8]] = [:]
+        for index in indices {
+            guard let value = report.pcrs[0x000B]?[index] ?? bank[index] else {
+                throw SandboxError(.measurement, "the guest reported no SHA-256 PCR \(index)")
+            }
+            pcrs[index] = value
+        }
+        let qemu = HostTools.find("qemu-system-x86_64").flatMap { try? HostTools.run($0, ["--version"]).output }
+        let dpkgQuery = HostTools.find("dpkg-query")
+        let package = dpkgQuery.flatMap { try? HostTools.run($0, ["-W", "-f=${Version}", "ovmf"]) }.flatMap { $0.status == 0 ? $0.output : nil }
+        return GoldenPCRs(
+            pcrs: pcrs, eventLog: report.eventLog,
+            qemuVersion: qemu.map { String($0.prefix { $0 != "\n" }) } ?? "unknown",
+            firmware: configuration.firmware, firmwareDigest: Array(SHA256.hash(data: try read(configuration.firmware))),
+            firmwarePackage: package, kernelRelease: configuration.image.kernel.release, memoryMiB: configuration.memoryMiB)
+    }
+
+    /// A record from its parts.
+    public init(pcrs: [UInt32: [UInt8]], eventLog: [UInt8], qemuVersion: String, firmware: String, firmwareDigest: [UInt8],
+                firmwarePackage: String?, kernelRelease: String, memoryMiB: Int) {
+        self.pcrs = pcrs
+        self.eventLog = eventLog
+        self.qemuVersion = qemuVersion
+        self.firmware = firmware
+        self.firmwareDigest = firmwareDigest
+        self.firmwarePackage = firmwarePackage
+        self.kernelRelease = kernelRelease
+        self.memoryMiB = memoryMiB
+    }
+
+    /// What the values were recorded from.
+    public var inputs: JSONValue {
+        var object: [String: JSONValue] = [
+            "qemu": .string(qemuVersion), "machine": .string("q35"), "ovmf": .string(firmware),
+            "ovmf_sha256": .string(Hex.encode(firmwareDigest)), "kernel": .string(kernelRelease),
+            "memory_mib": .int(Int64(memoryMiB)), "bank": .string("sha256"),
+        ]
+        if let firmwarePackage { object["ovmf_package"] = .string(firmwarePackage) }
+        return .object(object)
+    }
+
+    /// The values as reference values (``VTPMReferenceIDs``), each a one-element list.
+    public func referenceValues(at time: Date, issuer: String = "hermetic pod golden") -> [ReferenceValue] {
+        pcrs.keys.sorted().compactMap { index in
+            pcrs[index].map { value in
+                ReferenceValue(id: VTPMReferenceIDs.pcr(index), value: .array([.string(Hex.encode(value))]), expires: nil,
+                               provenance: Provenance(source: .manual, issuer: issuer, inputs: inputs, addedAt: time))
+            }
+        }
+    }
+
+    /// The document `hermetic pod golden` writes: a Trustee RVPS `sample` message (so `hermetic rv add --rvps` and
+    /// Trustee's RVPS take it as is) with the values under their ids, plus a `hermetic_golden` member holding the
+    /// inputs, the PCRs and the event log (base64), which readers of the message ignore.
+    public var document: JSONValue {
+        let values = Dictionary(uniqueKeysWithValues: pcrs.map { (VTPMReferenceIDs.pcr($0.key), JSONValue.array([.string(Hex.encode($0.value))])) })
+        return .object([
+            "version": .string("0.1.0"), "type": .string("sample"),
+            "payload": .string(Base64.encode(Array(JSONValue.object(values).canonicalJSON().utf8))),
+            "hermetic_golden": .object([
+                "inputs": inputs,
+                "pcrs": .object(Dictionary(uniqueKeysWithValues: pcrs.map { (String($0.key), JSONValue.string(Hex.encode($0.value))) })),
+                "event_log": .string(Base64.encode(eventLog)),
+            ]),
+        ])
+    }
+
+    private static func read(_ path: String) throws(SandboxError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SandboxError(.image, "cannot read \(path)") }
+        return [UInt8](data)
+    }
+}
