@@ -308,7 +308,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SandboxTests",
-            dependencies: ["Sandbox", "Measure", "EventLog", "InitData", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Sandbox", "Measure", "EventLog", "InitData", "ReferenceValues", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import HermeticCore
+import ReferenceValues
 import Testing
 @testable import Measure
 @testable import Sandbox
@@ -67,6 +68,13 @@ struct MeasuredBootTests {
         #expect(otherCheck.predictions.first { $0.index == 4 }?.matches == true)
         #expect(otherCheck.predictions.first { $0.index == 9 }?.matches == false)
         #expect(throws: SandboxError(.measurement, "")) { try otherCheck.requireMatch() }
+
+        // The same report recorded as golden PCR 0–7: an RVPS sample message with tpm_pcr00 … tpm_pcr07.
+        let golden = try GoldenPCRs(report: report, configuration: vm.configuration)
+        #expect(golden.pcrs.count == 8 && golden.pcrs[4] == report.pcrs[0x000B]?[4])
+        let message = try RVPSMessage(json: Array(golden.document.canonicalJSON().utf8))
+        #expect(message.values["tpm_pcr04"] == .array([.string(Hex.encode(expected.pcr4(.sha256)))]))
+        #expect(Set(message.values.keys) == Set((0...7).map { VTPMReferenceIDs.pcr($0) }))
 
         // Init-data reached the guest on fw_cfg unchanged.
         #expect(report.initDataDigest == VTPMBootMeasurement.Bank.sha256.hash(Array(initDataText.utf8)))

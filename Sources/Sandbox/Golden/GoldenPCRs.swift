@@ -40,11 +40,20 @@ public struct GoldenPCRs: Sendable {
         _ = try vm.waitForReady(timeout: readyTimeout)
         let report = try BootReport { () throws(SandboxError) -> String? in try vm.readLine(timeout: 30) }
         try? vm.send("BYE")
-        let kernel = try read(configuration.image.kernelPath)
-        let initrd = try read(configuration.image.initrdPath)
-        let expected: Measure.VTPMBootMeasurement
+        return try GoldenPCRs(report: report, configuration: configuration)
+    }
+
+    /// Records PCR 0–7 from the `report` of a boot launched with `configuration`, after checking that its event log
+    /// replays to its PCRs and that PCR 4 and PCR 9 equal the predictions for the configuration's image.
+    ///
+    /// - Throws: ``SandboxError/Code/measurement`` when the boot does not check; ``SandboxError/Code/image`` when
+    ///   the image's files cannot be read.
+    public init(report: BootReport, configuration: SandboxVM.Configuration) throws(SandboxError) {
+        let kernel = try Self.read(configuration.image.kernelPath)
+        let initrd = try Self.read(configuration.image.initrdPath)
+        let expected: VTPMBootMeasurement
         do {
-            expected = try Measure.VTPMBootMeasurement(kernel: kernel, initrd: initrd, commandLine: configuration.commandLine, memoryMiB: configuration.memoryMiB)
+            expected = try VTPMBootMeasurement(kernel: kernel, initrd: initrd, commandLine: configuration.commandLine, memoryMiB: configuration.memoryMiB)
         } catch {
             throw SandboxError(.image, "the guest image's kernel cannot be measured: \(error.description)")
         }
@@ -52,7 +61,7 @@ public struct GoldenPCRs: Sendable {
         try check.requireMatch()
         guard let bank = check.replay.banks[0x000B] else { throw SandboxError(.measurement, "the event log has no SHA-256 bank") }
         var pcrs: [UInt32: [UInt8]] = [:]
-        for index in indices {
+        for index in Self.indices {
             guard let value = report.pcrs[0x000B]?[index] ?? bank[index] else {
                 throw SandboxError(.measurement, "the guest reported no SHA-256 PCR \(index)")
             }
@@ -61,10 +70,10 @@ public struct GoldenPCRs: Sendable {
         let qemu = HostTools.find("qemu-system-x86_64").flatMap { try? HostTools.run($0, ["--version"]).output }
         let dpkgQuery = HostTools.find("dpkg-query")
         let package = dpkgQuery.flatMap { try? HostTools.run($0, ["-W", "-f=${Version}", "ovmf"]) }.flatMap { $0.status == 0 ? $0.output : nil }
-        return GoldenPCRs(
+        self.init(
             pcrs: pcrs, eventLog: report.eventLog,
             qemuVersion: qemu.map { String($0.prefix { $0 != "\n" }) } ?? "unknown",
-            firmware: configuration.firmware, firmwareDigest: Array(SHA256.hash(data: try read(configuration.firmware))),
+            firmware: configuration.firmware, firmwareDigest: Array(SHA256.hash(data: try Self.read(configuration.firmware))),
             firmwarePackage: package, kernelRelease: configuration.image.kernel.release, memoryMiB: configuration.memoryMiB)
     }
 

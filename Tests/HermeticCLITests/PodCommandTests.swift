@@ -1,0 +1,74 @@
+import Foundation
+import HermeticCore
+import Testing
+import TestSupport
+
+/// `hermetic measure vtpm-boot` on the synthetic bzImage, and `hermetic pod golden` on a real boot whose document
+/// `hermetic rv add --rvps` stores.
+@Suite("hermetic measure vtpm-boot and pod golden")
+struct PodCommandTests {
+    static let cache = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/vm-cache").path
+
+    static func tool(_ name: String) -> Bool {
+        ["/usr/bin", "/usr/sbin", "/bin", "/sbin", "/usr/local/bin"].contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
+    }
+
+    static var vmAvailable: Bool {
+        let kernels = ((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).filter { $0.hasPrefix("linux-image-") }
+        return tool("qemu-system-x86_64") && tool("swtpm") && tool("swtpm_setup") && tool("busybox") && !kernels.isEmpty
+            && FileManager.default.fileExists(atPath: "/usr/share/ovmf/OVMF.fd")
+    }
+
+    @Test("measure vtpm-boot --json: the predictions and their reference value ids; a non-kernel exits 2")
+    func measure() throws {
+        let kernel = Fixtures.url("vtpm-boot/fake-bzimage.bin").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-vtpm-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let initrd = directory.appendingPathComponent("initrd")
+        try Data((0..<19).flatMap { _ in (0...255).map { UInt8($0) } } + [UInt8](repeating: 0, count: 136)).write(to: initrd)
+        let run = try CLIRun.hermetic(["measure", "vtpm-boot", "--kernel", kernel, "--initrd", initrd.path, "--append", "console=ttyS0 panic=-1",
+                                       "--memory", "1024", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
+        #expect(output["prediction"] == .bool(true))
+        #expect(output["banks"]?["sha256"]?["pcr4"]?.stringValue == "bdd336123e4aa1d05155f299bf5e7ce181ae97404d9a1a9a8af56f79ad7ff560")
+        #expect(output["banks"]?["sha384"]?["pcr9"]?.stringValue == "95b64f3b038085d517be6e2ed3bca5ad8befd521ded4361bdb2ecba6f1ac83bcefd55770a8dca75da27d86fadeb1bbd5")
+        #expect(output["reference_values"]?["tpm_pcr09"] == .array([.string("ceb47fd6700f127bf955b4e31151ab693ce4899347db095fec037c028cf84a26")]))
+        let bad = try CLIRun.hermetic(["measure", "vtpm-boot", "--kernel", initrd.path, "--memory", "1024"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("measure:"))
+        let badBank = try CLIRun.hermetic(["measure", "vtpm-boot", "--kernel", kernel, "--memory", "1024", "--bank", "md5"])
+        #expect(badBank.status == 2)
+    }
+
+    @Test("pod golden boots once, writes PCR 0–7 as an RVPS sample message that rv add stores; a missing firmware exits 3",
+          .enabled(if: vmAvailable, "skipped: pod golden needs qemu-system-x86_64, swtpm, swtpm_setup, busybox, OVMF and a kernel package under .build/vm-cache (.ci/run provides them)"),
+          .timeLimit(.minutes(3)))
+    func golden() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-golden-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("golden.json").path
+        let run = try CLIRun.hermetic(["pod", "golden", "--cache", Self.cache, "--out", out])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(document["type"]?.stringValue == "sample")
+        #expect(document["hermetic_golden"]?["inputs"]?["qemu"]?.stringValue?.hasPrefix("QEMU emulator version") == true)
+        #expect(document["hermetic_golden"]?["inputs"]?["ovmf_sha256"]?.stringValue?.count == 64)
+        #expect((document["hermetic_golden"]?["event_log"]?.stringValue?.count ?? 0) > 1000)
+        let pcr4 = try #require(document["hermetic_golden"]?["pcrs"]?["4"]?.stringValue)
+
+        let store = directory.appendingPathComponent("store.json").path
+        let add = try CLIRun.hermetic(["rv", "add", "--store", store, "--rvps", out])
+        #expect(add.status == 0, "\(add.stderr)")
+        let get = try CLIRun.hermetic(["rv", "get", "--store", store, "tpm_pcr04"])
+        #expect(get.status == 0, "\(get.stderr)")
+        #expect(get.stdout.contains(pcr4))
+        for index in 0...7 { #expect(run.stdout.contains("tpm_pcr0\(index): ")) }
+
+        let missing = try CLIRun.hermetic(["pod", "golden", "--cache", Self.cache, "--out", out, "--firmware", "/nonexistent/OVMF.fd"])
+        #expect(missing.status == 3, "\(missing.stderr)")
+        #expect(missing.stderr.contains("sandbox:"))
+    }
+}
