@@ -302,7 +302,7 @@ let package = Package(
         .target(
             name: "Sandbox",
             dependencies: [
-                "HermeticCore", "Measure", "EventLog", "ReferenceValues", "CZlib",
+                "HermeticCore", "Measure", "EventLog", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -2,7 +2,6 @@ import Crypto
 import Foundation
 import HermeticCore
 import Measure
-import ReferenceValues
 
 /// PCR 0–7 of a vTPM guest recorded from one real boot (a "golden" run): they depend on the OVMF build and the QEMU
 /// machine, not on the kernel, so they are taken once per OVMF/QEMU version, together with those versions and the
@@ -101,18 +100,9 @@ public struct GoldenPCRs: Sendable {
         return .object(object)
     }
 
-    /// The values as reference values (``VTPMReferenceIDs``), each a one-element list.
-    public func referenceValues(at time: Date, issuer: String = "hermetic pod golden") -> [ReferenceValue] {
-        pcrs.keys.sorted().compactMap { index in
-            pcrs[index].map { value in
-                ReferenceValue(id: VTPMReferenceIDs.pcr(index), value: .array([.string(Hex.encode(value))]), expires: nil,
-                               provenance: Provenance(source: .manual, issuer: issuer, inputs: inputs, addedAt: time))
-            }
-        }
-    }
-
     /// The document `hermetic pod golden` writes: a Trustee RVPS `sample` message (so `hermetic rv add --rvps` and
-    /// Trustee's RVPS take it as is) with the values under their ids, plus a `hermetic_golden` member holding the
+    /// Trustee's RVPS take it as is) with the values under their ids (``VTPMReferenceIDs``, each a list of one hex
+    /// digest), plus a `hermetic_golden` member holding the
     /// inputs, the PCRs and the event log (base64), which readers of the message ignore.
     public var document: JSONValue {
         let values = Dictionary(uniqueKeysWithValues: pcrs.map { (VTPMReferenceIDs.pcr($0.key), JSONValue.array([.string(Hex.encode($0.value))])) })

@@ -10,6 +10,12 @@ public enum HostTools {
         return directories.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// This process's environment without the dynamic loader's overrides (`LD_PRELOAD`, `LD_LIBRARY_PATH`, …), so a
+    /// preloaded library (a malloc interposer, a sanitizer) does not leak into what `ldd` reports.
+    public static var loaderNeutralEnvironment: [String: String] {
+        ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LD_") }
+    }
+
     /// The path of `name`, or a ``SandboxError/Code/toolMissing`` naming the package that provides it.
     public static func require(_ name: String, package: String) throws(SandboxError) -> String {
         guard let path = find(name) else {
@@ -19,13 +25,15 @@ public enum HostTools {
     }
 
     /// Runs `tool` with `arguments` in `directory`, waits, and returns its exit status and output (stdout and
-    /// stderr together).
+    /// stderr together). `environment` replaces the inherited one when given.
     ///
     /// - Throws: ``SandboxError/Code/launch`` when it cannot be started.
-    public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws(SandboxError) -> (status: Int32, output: String) {
+    public static func run(_ tool: String, _ arguments: [String], in directory: String? = nil,
+                           environment: [String: String]? = nil) throws(SandboxError) -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -1,5 +1,6 @@
 /// The shared libraries a dynamically linked program loads, as `ldd` lists them (the loader included, the vDSO
-/// left out). A static program has none.
+/// left out), with `LD_PRELOAD` and `LD_LIBRARY_PATH` cleared so that only what the program itself needs is listed.
+/// A static program has none.
 public enum SharedLibraries {
     /// The absolute paths `ldd` resolves for `program`.
     ///
@@ -7,7 +8,7 @@ public enum SharedLibraries {
     ///   library.
     public static func of(_ program: String) throws(SandboxError) -> [String] {
         let ldd = try HostTools.require("ldd", package: "libc-bin")
-        let result = try HostTools.run(ldd, [program])
+        let result = try HostTools.run(ldd, [program], environment: HostTools.loaderNeutralEnvironment)
         if result.output.contains("not a dynamic executable") || result.output.contains("statically linked") { return [] }
         guard result.status == 0 else {
             throw SandboxError(.image, "ldd \(program) failed (exit \(result.status)): \(result.output.prefix(300))")
