@@ -28,6 +28,15 @@ struct VTPMBootTests {
         // 512 MiB moves the initrd, so the kernel digest depends on the RAM size.
         let small = try QEMUKernelImage(kernel: kernel, initrdSize: 5000, memoryMiB: 512)
         #expect(small.initrdAddress == 0x1FFD_6000)
+        // Above 2 GiB of RAM the kernel's limits matter: initrd_addr_max (0x7FFFFFFF) without XLF_CAN_BE_LOADED_ABOVE_4G,
+        // the top of low RAM with it (as a real boot with 2560 MiB showed).
+        #expect(try QEMUKernelImage(kernel: kernel, initrdSize: 5000, memoryMiB: 2560).initrdAddress == 0x7FFF_E000)
+        var above4G = kernel
+        above4G[0x236] |= 0x02
+        #expect(try QEMUKernelImage(kernel: above4G, initrdSize: 5000, memoryMiB: 2560).initrdAddress == 0x9FFD_6000)
+        #expect(try QEMUKernelImage(kernel: above4G, initrdSize: 5000, memoryMiB: 1024).initrdAddress == 0x3FFD_6000)
+        // q35 maps only 2 GiB below 4 GiB once the RAM reaches 2816 MiB.
+        #expect(try QEMUKernelImage(kernel: above4G, initrdSize: 5000, memoryMiB: 4096).initrdAddress == 0x7FFD_6000)
         // No initrd: the ramdisk fields stay as they were.
         let none = try QEMUKernelImage(kernel: kernel, initrdSize: nil, memoryMiB: 1024)
         #expect(Array(none.bytes[0x218..<0x220]) == Array(kernel[0x218..<0x220]))

@@ -81,10 +81,17 @@ public struct QEMUKernelImage: Sendable {
         self.initrdAddress = address
     }
 
-    /// The highest initrd address (`initrd_max`): the header's `initrd_addr_max` (0x22C, protocol ≥ 2.03),
-    /// clamped below the ACPI area at the top of the RAM under 4 GiB.
+    /// The highest initrd address (`initrd_max`): 4 GiB − 1 when the kernel sets XLF_CAN_BE_LOADED_ABOVE_4G in
+    /// `xloadflags` (0x236, protocol ≥ 2.12), else the header's `initrd_addr_max` (0x22C, protocol ≥ 2.03); either
+    /// way clamped below the ACPI area at the top of the RAM under 4 GiB. (Checked against a boot with 2560 MiB,
+    /// where the two rules place the initrd differently.)
     static func initrdMax(header: [UInt8], version: UInt16, memoryMiB: Int, machine: Machine) -> UInt32 {
-        var limit: UInt64 = version >= 0x203 ? UInt64(le32(header, 0x22C)) : 0x37FF_FFFF
+        var limit: UInt64
+        if version >= 0x20C, le16(header, 0x236) & 0x2 != 0 {
+            limit = UInt64(UInt32.max)
+        } else {
+            limit = version >= 0x203 ? UInt64(le32(header, 0x22C)) : 0x37FF_FFFF
+        }
         let below4G = belowFourGiB(memoryMiB: memoryMiB, machine: machine)
         if limit >= below4G - acpiDataSize { limit = below4G - acpiDataSize - 1 }
         return UInt32(truncatingIfNeeded: limit)
