@@ -94,6 +94,11 @@ struct BootCheckTests {
         #expect(throws: SandboxError(.guestProtocol, "")) { try Self.parse(["DONE"]) }
         #expect(throws: SandboxError(.guestProtocol, "")) { try Self.parse(["EVENTLOG-BEGIN", "!!!!", "EVENTLOG-END", "DONE"]) }
         #expect(throws: SandboxError(.guestProtocol, "")) { try Self.parse(["hello"]) }
+        #expect(throws: SandboxError(.guestProtocol, "")) { try Self.parse(["FETCH http://10.0.2.100/x", "DONE"]) }
+        #expect(throws: SandboxError(.guestProtocol, "")) { try Self.parse(["FETCH http://10.0.2.100/x abcd", "DONE"]) }
+        let fetched = try Self.parse(Self.reportLines(log: log, pcrs: [:], extra: ["FETCH http://a/x failed", "FETCH http://b/y " + String(repeating: "0f", count: 32)]))
+        #expect(fetched.fetches["http://a/x"] == .some(nil))
+        #expect(fetched.fetches["http://b/y"] == .some([UInt8](repeating: 0x0F, count: 32)))
         #expect(throws: SandboxError(.guestProtocol, "")) { try Self.parse(Array(Self.reportLines(log: log, pcrs: [:]).dropLast())) }
     }
 

@@ -26,8 +26,22 @@ struct MeasuredBootTests {
         let initDataText = "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n\"policy.rego\" = \"package agent_policy\"\n"
         try initDataText.write(toFile: initData, atomically: true, encoding: .utf8)
 
-        let commandLine = SandboxVM.Configuration.defaultCommandLine + " hermetic.test=1"
-        let vm = try SandboxVM(SandboxVM.Configuration(image: image, commandLine: commandLine, initData: initData))
+        // One host service the guest may reach (busybox httpd on loopback, forwarded as 10.0.2.100:80), and the
+        // same service through the slirp gateway, which restrict=on must block.
+        let served = "\(work)/www"
+        try FileManager.default.createDirectory(atPath: served, withIntermediateDirectories: true)
+        let payload = Array("hermetic guestfwd \(UUID().uuidString)\n".utf8)
+        try Data(payload).write(to: URL(fileURLWithPath: "\(served)/probe"))
+        let port = UInt16.random(in: 20000...40000)
+        let httpd = try ChildProcess(try #require(HostTools.find("busybox")), ["httpd", "-f", "-p", "127.0.0.1:\(port)", "-h", served],
+                                     logPath: "\(work)/httpd.log")
+        defer { httpd.terminate(grace: 1) }
+        let allowed = "http://10.0.2.100:80/probe"
+        let blocked = "http://10.0.2.2:\(port)/probe"
+
+        let commandLine = SandboxVM.Configuration.defaultCommandLine + " hermetic.fetch=\(allowed),\(blocked)"
+        let vm = try SandboxVM(SandboxVM.Configuration(image: image, commandLine: commandLine,
+                                                       forwards: [QEMUInvocation.Forward(guestPort: 80, hostPort: port)], initData: initData))
         let directory = vm.directory
         let pids = [vm.qemuPID, vm.swtpmPID]
         #expect(FileManager.default.fileExists(atPath: vm.tpm.rootCertificatePath))
@@ -75,6 +89,10 @@ struct MeasuredBootTests {
         let message = try RVPSMessage(json: Array(golden.document.canonicalJSON().utf8))
         #expect(message.values["tpm_pcr04"] == .array([.string(Hex.encode(expected.pcr4(.sha256)))]))
         #expect(Set(message.values.keys) == Set((0...7).map { VTPMReferenceIDs.pcr($0) }))
+
+        // The forwarded service answered with the file; the gateway did not.
+        #expect(report.fetches[allowed] == .some(VTPMBootMeasurement.Bank.sha256.hash(payload)))
+        #expect(report.fetches[blocked] == .some(nil))
 
         // Init-data reached the guest on fw_cfg unchanged.
         #expect(report.initDataDigest == VTPMBootMeasurement.Bank.sha256.hash(Array(initDataText.utf8)))

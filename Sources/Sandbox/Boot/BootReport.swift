@@ -10,12 +10,16 @@ public struct BootReport: Sendable, Hashable {
     public let pcrs: [UInt16: [UInt32: [UInt8]]]
     /// SHA-256 of the init-data the guest read from fw_cfg, if it had any.
     public let initDataDigest: [UInt8]?
+    /// For each URL the command line asked the guest to fetch (`hermetic.fetch=`), the SHA-256 of the body, or nil
+    /// when the fetch failed.
+    public let fetches: [String: [UInt8]?]
 
     /// A report from its parts.
-    public init(eventLog: [UInt8], pcrs: [UInt16: [UInt32: [UInt8]]], initDataDigest: [UInt8]?) {
+    public init(eventLog: [UInt8], pcrs: [UInt16: [UInt32: [UInt8]]], initDataDigest: [UInt8]?, fetches: [String: [UInt8]?] = [:]) {
         self.eventLog = eventLog
         self.pcrs = pcrs
         self.initDataDigest = initDataDigest
+        self.fetches = fetches
     }
 
     /// The TPM algorithm id of a sysfs bank name (`sha1`, `sha256`, `sha384`, `sha512`).
@@ -33,6 +37,7 @@ public struct BootReport: Sendable, Hashable {
         var sawLog = false
         var pcrs: [UInt16: [UInt32: [UInt8]]] = [:]
         var initData: [UInt8]?
+        var fetches: [String: [UInt8]?] = [:]
         while true {
             guard let line = try next() else { throw SandboxError(.guestProtocol, "the guest's report ended before DONE") }
             if inLog {
@@ -59,12 +64,22 @@ public struct BootReport: Sendable, Hashable {
                     throw SandboxError(.guestProtocol, "malformed INITDATA line from the guest: \(line.prefix(200))")
                 }
                 initData = digest
+            case "FETCH"?:
+                guard fields.count == 3 else { throw SandboxError(.guestProtocol, "malformed FETCH line from the guest: \(line.prefix(200))") }
+                if fields[2] == "failed" {
+                    fetches[String(fields[1])] = .some(nil)
+                } else {
+                    guard let digest = Hex.decode(fields[2]), digest.count == 32 else {
+                        throw SandboxError(.guestProtocol, "malformed FETCH digest from the guest: \(line.prefix(200))")
+                    }
+                    fetches[String(fields[1])] = digest
+                }
             case "DONE"?:
                 guard sawLog else { throw SandboxError(.guestProtocol, "the guest's report has no event log") }
                 guard let log = Data(base64Encoded: base64) else {
                     throw SandboxError(.guestProtocol, "the guest's event log is not valid base64")
                 }
-                self.init(eventLog: [UInt8](log), pcrs: pcrs, initDataDigest: initData)
+                self.init(eventLog: [UInt8](log), pcrs: pcrs, initDataDigest: initData, fetches: fetches)
                 return
             default:
                 throw SandboxError(.guestProtocol, "unexpected line from the guest: \(line.prefix(200))")

@@ -10,6 +10,8 @@
 /// EVENTLOG-END
 /// PCR <bank> <index> <hex>          one per PCR 0–23 of every bank in /sys/class/tpm/tpm0/pcr-*
 /// INITDATA <sha256 hex>             when fw_cfg carries opt/hermetic/initdata
+/// FETCH <url> <sha256 hex | failed>  for each URL of `hermetic.fetch=URL[,URL…]` on the command line (3 s each;
+///                                    `timeout`, because Debian's busybox-static 1.35 `wget -T` segfaults)
 /// DONE
 /// ```
 ///
@@ -65,6 +67,18 @@ public enum GuestInit {
             if [ -r "$initdata" ]; then
               echo "INITDATA $(sha256sum < "$initdata" | cut -d ' ' -f 1)" >&3
             fi
+            for word in $(cat /proc/cmdline); do
+              case "$word" in
+                hermetic.fetch=*)
+                  for url in $(echo "${word#hermetic.fetch=}" | tr ',' ' '); do
+                    if body=$(timeout 3 wget -q -O /tmp/fetched "$url" 2>/dev/null && sha256sum < /tmp/fetched | cut -d ' ' -f 1); then
+                      echo "FETCH $url $body" >&3
+                    else
+                      echo "FETCH $url failed" >&3
+                    fi
+                  done;;
+              esac
+            done
             echo DONE >&3
             read -t 10 reply <&3
             poweroff -f
