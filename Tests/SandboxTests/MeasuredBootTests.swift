@@ -116,6 +116,22 @@ struct MeasuredBootTests {
         #expect(!arguments.contains("kvm"))
     }
 
+    @Test("the KVM probe answers within its timeout and leaves nothing running",
+          .enabled(if: FileManager.default.fileExists(atPath: "/dev/kvm") && SandboxEnvironment.vmAvailable,
+                   "skipped: no /dev/kvm, qemu-system-x86_64 or kernel package"), .timeLimit(.minutes(1)))
+    func kvmProbe() throws {
+        let kernel = try #require(SandboxEnvironment.kernel)
+        let qemu = try #require(HostTools.find("qemu-system-x86_64"))
+        let work = try SandboxEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let started = Date()
+        let works = KVMProbe.works(qemu: qemu, kernel: kernel.kernelPath, timeout: 8, workDirectory: work)
+        let elapsed = Date().timeIntervalSince(started)
+        print("KVM probe: \(works ? "KVM runs a guest" : "KVM unusable, TCG") after \(String(format: "%.1f", elapsed)) s")
+        #expect(elapsed < 12)
+        #expect(!FileManager.default.fileExists(atPath: "\(work)/kvm-probe.log"))
+    }
+
     @Test("a process group is killed whole: a child the leader started does not survive terminate()")
     func processGroup() throws {
         let work = try SandboxEnvironment.temporaryDirectory()
