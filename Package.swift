@@ -291,7 +291,7 @@ let package = Package(
                            .product(name: "_CryptoExtras", package: "swift-crypto")]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport", "EventLog"]),
         .testTarget(
             name: "ReferenceValuesTests",
             dependencies: ["ReferenceValues", "Attestation", "Rego", "HermeticCore", "TestSupport", "SEVSNP",

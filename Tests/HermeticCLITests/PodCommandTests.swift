@@ -42,6 +42,27 @@ struct PodCommandTests {
         #expect(badBank.status == 2)
     }
 
+    @Test("measure tdx --kernel adds the RTMR 1/RTMR 2 predictions and tdvfkernel; --kernel without --memory exits 2")
+    func measureTDX() throws {
+        let kernel = Fixtures.url("vtpm-boot/fake-bzimage.bin").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-tdx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let initrd = directory.appendingPathComponent("initrd")
+        try Data((0..<19).flatMap { _ in (0...255).map { UInt8($0) } } + [UInt8](repeating: 0, count: 136)).write(to: initrd)
+        let ovmf = Fixtures.url("ovmf/OVMF.fd").path
+        let run = try CLIRun.hermetic(["measure", "tdx", "--ovmf", ovmf, "--kernel", kernel, "--initrd", initrd.path,
+                                       "--append", "console=ttyS0 panic=-1", "--memory", "1024", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = try JSONDecoder().decode(JSONValue.self, from: Data(run.stdout.utf8))
+        #expect(output["tdvfkernel"]?.stringValue == "1bf5c42776f28cbba8e66c182818a2d05a013921c0cc32fb9da8b00888813c3c9c40223e8b0772d36c413d4b7a843095")
+        #expect(output["rtmr_2"]?.stringValue == "95b64f3b038085d517be6e2ed3bca5ad8befd521ded4361bdb2ecba6f1ac83bcefd55770a8dca75da27d86fadeb1bbd5")
+        #expect(output["rtmr_1"]?.stringValue?.count == 96)
+        #expect(output["mrtd"]?.stringValue?.count == 96)
+        let missing = try CLIRun.hermetic(["measure", "tdx", "--ovmf", ovmf, "--kernel", kernel])
+        #expect(missing.status == 2)
+    }
+
     @Test("pod golden boots once, writes PCR 0–7 as an RVPS sample message that rv add stores; a missing firmware exits 3",
           .enabled(if: vmAvailable, "skipped: pod golden needs qemu-system-x86_64, swtpm, swtpm_setup, busybox, OVMF and a kernel package under .build/vm-cache (.ci/run provides them)"),
           .timeLimit(.minutes(3)))

@@ -1,4 +1,5 @@
 import Crypto
+import EventLog
 import HermeticCore
 import Testing
 import TestSupport
@@ -109,6 +110,50 @@ struct VTPMBootTests {
             } catch {
                 #expect(error.code == .kernelImage)
             }
+        }
+    }
+}
+
+/// RTMR 1 and RTMR 2 predictions for TDVF direct boot: their structure against Trustee's real TDX direct-boot CCEL
+/// (`CCEL_data_ovmf`: MR index 2 = RTMR 1, 3 = RTMR 2), and the values on the synthetic bzImage.
+@Suite("TDX direct-boot RTMR predictions")
+struct TDXDirectBootTests {
+    /// (MR index, type, SHA-384 digest) of each event of the real log.
+    static func events() throws -> [(index: UInt32, type: UInt32, digest: [UInt8])] {
+        let bytes = try Fixtures.bytes("eventlog/trustee-ccel-data-ovmf/CCEL_data_ovmf")
+        return try CCELReader.events(bytes)
+    }
+
+    @Test("RTMR 1 of the real log is the kernel event then TDVF's three actions; RTMR 2 is the stub's two tags")
+    func structure() throws {
+        let events = try Self.events()
+        let rtmr1 = events.filter { $0.index == 2 }
+        let rtmr2 = events.filter { $0.index == 3 }
+        #expect(rtmr1.first?.type == 0x8000_0003)
+        let kernel = try #require(rtmr1.first?.digest)
+        #expect(rtmr1.map(\.digest) == TDXDirectBoot.rtmr1Events(kernelDigest: kernel))
+        #expect(rtmr2.count == 2 && rtmr2.allSatisfy { $0.type == 0x0000_0006 })
+    }
+
+    @Test("RTMR 1 and RTMR 2 on the synthetic bzImage: SHA-384 kernel digest, the actions, the PCR 9 events")
+    func values() throws {
+        let kernel = try Fixtures.bytes("vtpm-boot/fake-bzimage.bin")
+        let boot = try VTPMBootMeasurement(kernel: kernel, initrd: VTPMBootTests.initrd, commandLine: "console=ttyS0 panic=-1", memoryMiB: 1024)
+        let tdx = TDXDirectBoot(boot)
+        #expect(Hex.encode(tdx.kernelDigest) == "1bf5c42776f28cbba8e66c182818a2d05a013921c0cc32fb9da8b00888813c3c9c40223e8b0772d36c413d4b7a843095")
+        #expect(Hex.encode(tdx.rtmr2) == "95b64f3b038085d517be6e2ed3bca5ad8befd521ded4361bdb2ecba6f1ac83bcefd55770a8dca75da27d86fadeb1bbd5")
+        #expect(tdx.rtmr1Events.count == 4)
+        #expect(Hex.encode(tdx.rtmr1Events[2]).hasPrefix("214b0bef13797560"))
+        #expect(tdx.rtmr1 == VTPMBootMeasurement.replay(tdx.rtmr1Events, .sha384))
+        #expect(tdx.rtmr1 != boot.pcr4(.sha384))
+    }
+}
+
+/// The few fields of a crypto-agile CC event log these tests need, read with the EventLog target's reader.
+enum CCELReader {
+    static func events(_ bytes: [UInt8]) throws -> [(index: UInt32, type: UInt32, digest: [UInt8])] {
+        try TCGEventLog(bytes: bytes).events.compactMap { event in
+            event.digests.first { $0.algorithm == TCGEventLog.sha384 }.map { (event.index, event.type, $0.bytes) }
         }
     }
 }
