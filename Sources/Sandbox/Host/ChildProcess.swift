@@ -50,14 +50,18 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// The exit status when the process has exited (a signal number is reported as 128 + signal), else nil.
+    /// Once the leader has exited, what is left of its group is killed before the leader is reaped, while the
+    /// group id cannot yet belong to anyone else.
     public var exited: Int32? {
         lock.lock()
         defer { lock.unlock() }
         if let exitStatus { return exitStatus }
+        var info = siginfo_t()
+        let peek = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+        guard peek != 0 || info.si_signo == SIGCHLD else { return nil }
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
-        let result = waitpid(pid, &status, WNOHANG)
-        guard result == pid else { return nil }
-        exitStatus = Self.decode(status)
+        exitStatus = waitpid(pid, &status, 0) == pid ? Self.decode(status) : -1
         return exitStatus
     }
 
@@ -72,17 +76,14 @@ public final class ChildProcess: @unchecked Sendable {
     }
 
     /// Signals the process group with SIGTERM, waits up to `grace` seconds, then SIGKILLs the group; reaps the
-    /// child. Safe to call more than once.
+    /// child (``exited`` kills the rest of the group first). Safe to call more than once.
     public func terminate(grace: Double = 2) {
-        if exited == nil {
-            kill(-pid, SIGTERM)
-            if wait(timeout: grace) == nil {
-                kill(-pid, SIGKILL)
-                _ = wait(timeout: 5)
-            }
+        guard exited == nil else { return }
+        kill(-pid, SIGTERM)
+        if wait(timeout: grace) == nil {
+            kill(-pid, SIGKILL)
+            _ = wait(timeout: 5)
         }
-        // Members of the group that outlived the leader (helpers it started) go too.
-        kill(-pid, SIGKILL)
     }
 
     /// The log's last `limit` bytes, for error messages.

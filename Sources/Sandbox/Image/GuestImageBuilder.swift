@@ -92,10 +92,14 @@ public struct GuestImageBuilder: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try Data(compressed).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 { throw SandboxError(.image, "cannot rename \(temporary) to \(path): errno \(errno)") }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw SandboxError(.image, "cannot write the guest image \(path): \(error)")
+            throw SandboxError(.image, "cannot write the guest image \(temporary): \(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw SandboxError(.image, "cannot rename \(temporary) to \(path): \(String(cString: strerror(code)))")
         }
         return GuestImage(kernel: inputs.kernel, initrdPath: path, key: digest, cached: false, modules: modules.map(\.name))
     }

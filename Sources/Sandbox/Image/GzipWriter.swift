@@ -5,8 +5,9 @@ import CZlib
 public enum GzipWriter {
     /// `bytes` compressed at `level` (1 fastest … 9 smallest).
     ///
-    /// - Throws: ``SandboxError/Code/image`` when zlib refuses (out of memory, a bad level).
+    /// - Throws: ``SandboxError/Code/image`` when zlib refuses (out of memory, a bad level) or the input exceeds 4 GiB.
     public static func compress(_ bytes: [UInt8], level: Int32 = 1) throws(SandboxError) -> [UInt8] {
+        guard bytes.count < Int(UInt32.max) else { throw SandboxError(.image, "\(bytes.count) bytes is too large for one gzip call") }
         var stream = z_stream()
         let status = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw SandboxError(.image, "zlib could not start deflate (\(status))") }

@@ -64,10 +64,12 @@ public struct ModuleInfo: Sendable, Hashable {
         }
     }
 
+    /// Equal when the entries are, in order.
     public static func == (lhs: ModuleInfo, rhs: ModuleInfo) -> Bool {
         lhs.entries.elementsEqual(rhs.entries) { $0.key == $1.key && $0.value == $1.value }
     }
 
+    /// Hashes the entries in order.
     public func hash(into hasher: inout Hasher) {
         for entry in entries {
             hasher.combine(entry.key)
