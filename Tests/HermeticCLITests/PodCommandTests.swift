@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HermeticCore
 import Testing
@@ -35,6 +36,17 @@ struct PodCommandTests {
         #expect(output["banks"]?["sha256"]?["pcr4"]?.stringValue == "bdd336123e4aa1d05155f299bf5e7ce181ae97404d9a1a9a8af56f79ad7ff560")
         #expect(output["banks"]?["sha384"]?["pcr9"]?.stringValue == "95b64f3b038085d517be6e2ed3bca5ad8befd521ded4361bdb2ecba6f1ac83bcefd55770a8dca75da27d86fadeb1bbd5")
         #expect(output["reference_values"]?["tpm_pcr09"] == .array([.string("ceb47fd6700f127bf955b4e31151ab693ce4899347db095fec037c028cf84a26")]))
+        // PCR 8: sha256(0^32 ‖ sha256(init-data bytes)), after the agent's one extend.
+        let initData = directory.appendingPathComponent("initdata.toml")
+        let initDataText = "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n"
+        try Data(initDataText.utf8).write(to: initData)
+        let withInitData = try CLIRun.hermetic(["measure", "vtpm-boot", "--kernel", kernel, "--memory", "1024", "--initdata", initData.path, "--json"])
+        #expect(withInitData.status == 0, "\(withInitData.stderr)")
+        let pcr8 = Array(SHA256.hash(data: [UInt8](repeating: 0, count: 32) + Array(SHA256.hash(data: Array(initDataText.utf8)))))
+        let object = try JSONDecoder().decode(JSONValue.self, from: Data(withInitData.stdout.utf8))
+        #expect(object["banks"]?["sha256"]?["pcr8"]?.stringValue == Hex.encode(pcr8))
+        #expect(object["reference_values"]?["tpm_pcr08"] == .array([.string(Hex.encode(pcr8))]))
+
         let bad = try CLIRun.hermetic(["measure", "vtpm-boot", "--kernel", initrd.path, "--memory", "1024"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("measure:"))
