@@ -19,16 +19,23 @@ public struct KernelModules: Sendable {
     public let builtin: Set<String>
     private let files: [String: String]
 
-    /// Indexes the `.ko` files under `root` (`lib/modules/<release>`).
+    /// Indexes the `.ko` files under `root` (`lib/modules/<release>`): from `modules.order` (every loadable
+    /// module, as the kernel build lists them), or by walking `kernel/` when the package has no such file.
     ///
     /// - Throws: ``SandboxError/Code/module`` when the tree has no `kernel/` directory.
     public init(root: String) throws(SandboxError) {
         let kernel = "\(root)/kernel"
-        guard let enumerator = FileManager.default.enumerator(atPath: kernel) else {
-            throw SandboxError(.module, "\(kernel) does not exist: not an unpacked kernel module tree")
+        var relativePaths: [String] = []
+        if let order = try? String(contentsOfFile: "\(root)/modules.order", encoding: .utf8) {
+            relativePaths = order.split(separator: "\n").map(String.init).filter { $0.hasPrefix("kernel/") }.map { String($0.dropFirst("kernel/".count)) }
+        } else {
+            guard let enumerator = FileManager.default.enumerator(atPath: kernel) else {
+                throw SandboxError(.module, "\(kernel) does not exist: not an unpacked kernel module tree")
+            }
+            while let relative = enumerator.nextObject() as? String { relativePaths.append(relative) }
         }
         var files: [String: String] = [:]
-        while let relative = enumerator.nextObject() as? String {
+        for relative in relativePaths {
             let file = (relative as NSString).lastPathComponent
             guard let dot = file.range(of: ".ko") else { continue }
             files[Self.normalize(String(file[..<dot.lowerBound]))] = "\(kernel)/\(relative)"
@@ -66,7 +73,12 @@ public struct KernelModules: Sendable {
                 throw SandboxError(.module, "no module \(name)\(by) in \(root), and it is not built in")
             }
             visiting.insert(name)
-            guard let data = FileManager.default.contents(atPath: path) else { throw SandboxError(.module, "cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                if let compressed = [".xz", ".zst", ".gz"].first(where: { FileManager.default.fileExists(atPath: path + $0) }) {
+                    throw SandboxError(.module, "\(path)\(compressed) is compressed; busybox insmod needs plain .ko files")
+                }
+                throw SandboxError(.module, "cannot read \(path)")
+            }
             let dependencies = try ModuleInfo(object: [UInt8](data), file: path).dependencies
             for dependency in dependencies { try visit(dependency, neededBy: name) }
             visiting.remove(name)
