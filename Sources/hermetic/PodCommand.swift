@@ -56,21 +56,30 @@ struct PodImage: ParsableCommand {
     )
 
     @OptionGroup var options: PodImageOptions
+    @Option(help: "The kernel command line the guest will boot with (for the PCR 9 prediction).") var append: String = SandboxVM.Configuration.defaultCommandLine
+    @Option(help: "Guest RAM in MiB (for the PCR 4 prediction).") var memory: Int = 1024
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        let (image, seconds) = try withSandboxErrors { try options.image() }
+        let (image, seconds, values) = try withSandboxErrors { () throws -> (GuestImage, Double, [String: JSONValue]) in
+            let (image, seconds) = try options.image()
+            return (image, seconds, try SandboxReferenceValues.values(image: image, commandLine: append, memoryMiB: memory))
+        }
         if json {
             print(JSONValue.object([
                 "kernel": .string(image.kernelPath), "kernel_release": .string(image.kernel.release), "initrd": .string(image.initrdPath),
                 "key": .string(image.key), "cached": .bool(image.cached), "modules": .array(image.modules.map { .string($0) }),
-                "seconds": .string(String(format: "%.3f", seconds)),
+                "seconds": .string(String(format: "%.3f", seconds)), "append": .string(append), "memory_mib": .int(Int64(memory)),
+                "reference_values": .object(values),
             ]).canonicalJSON())
         } else {
             print("kernel:  \(image.kernelPath)")
             print("initrd:  \(image.initrdPath)")
             print("key:     \(image.key) (\(image.cached ? "cached" : "built") in \(String(format: "%.2f", seconds)) s)")
             print("modules: \(image.modules.joined(separator: " "))")
+            for (id, value) in values.sorted(by: { $0.key < $1.key }) {
+                print("\(id): \(value.arrayValue?.first?.stringValue ?? "")  (prediction for \(memory) MiB and the given command line)")
+            }
         }
     }
 }

@@ -94,6 +94,16 @@ struct MeasuredBootTests {
         #expect(report.fetches[allowed] == .some(VTPMBootMeasurement.Bank.sha256.hash(payload)))
         #expect(report.fetches[blocked] == .some(nil))
 
+        // The broker's reference values for this image: computed PCR 4 and 9, golden PCR 0–3 and 5–7, all equal to
+        // what the guest read.
+        let values = try SandboxReferenceValues.values(image: image, commandLine: commandLine, memoryMiB: 1024, golden: golden)
+        for index: UInt32 in [0, 1, 2, 3, 4, 5, 6, 7, 9] {
+            #expect(values[VTPMReferenceIDs.pcr(index)] == .array([.string(Hex.encode(report.pcrs[0x000B]?[index] ?? []))]), "PCR \(index)")
+        }
+        #expect(throws: SandboxError(.measurement, "")) {
+            try SandboxReferenceValues.values(image: image, commandLine: commandLine, memoryMiB: 2048, golden: golden)
+        }
+
         // Init-data reached the guest on fw_cfg unchanged.
         #expect(report.initDataDigest == VTPMBootMeasurement.Bank.sha256.hash(Array(initDataText.utf8)))
     }

@@ -106,15 +106,13 @@ public struct GoldenPCRs: Sendable {
     /// inputs, the PCRs and the event log (base64), which readers of the message ignore.
     public var document: JSONValue {
         let values = Dictionary(uniqueKeysWithValues: pcrs.map { (VTPMReferenceIDs.pcr($0.key), JSONValue.array([.string(Hex.encode($0.value))])) })
-        return .object([
-            "version": .string("0.1.0"), "type": .string("sample"),
-            "payload": .string(Base64.encode(Array(JSONValue.object(values).canonicalJSON().utf8))),
-            "hermetic_golden": .object([
-                "inputs": inputs,
-                "pcrs": .object(Dictionary(uniqueKeysWithValues: pcrs.map { (String($0.key), JSONValue.string(Hex.encode($0.value))) })),
-                "event_log": .string(Base64.encode(eventLog)),
-            ]),
+        var message = SandboxReferenceValues.rvpsSample(values)
+        message["hermetic_golden"] = .object([
+            "inputs": inputs,
+            "pcrs": .object(Dictionary(uniqueKeysWithValues: pcrs.map { (String($0.key), JSONValue.string(Hex.encode($0.value))) })),
+            "event_log": .string(Base64.encode(eventLog)),
         ])
+        return .object(message)
     }
 
     private static func read(_ path: String) throws(SandboxError) -> [UInt8] {

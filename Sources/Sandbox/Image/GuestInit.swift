@@ -10,8 +10,9 @@
 /// EVENTLOG-END
 /// PCR <bank> <index> <hex>          one per PCR 0–23 of every bank in /sys/class/tpm/tpm0/pcr-*
 /// INITDATA <sha256 hex>             when fw_cfg carries opt/hermetic/initdata
-/// FETCH <url> <sha256 hex | failed>  for each URL of `hermetic.fetch=URL[,URL…]` on the command line (3 s each;
-///                                    `timeout`, because Debian's busybox-static 1.35 `wget -T` segfaults)
+/// FETCH <url> <sha256 hex | failed>  for each URL of `hermetic.fetch=URL[,URL…]` on the command line (fetched
+///                                    at once, 8 s each, with `timeout` because Debian's busybox-static 1.35
+///                                    `wget -T` segfaults)
 /// DONE
 /// ```
 ///
@@ -67,18 +68,24 @@ public enum GuestInit {
             if [ -r "$initdata" ]; then
               echo "INITDATA $(sha256sum < "$initdata" | cut -d ' ' -f 1)" >&3
             fi
+            fetches=0
             for word in $(cat /proc/cmdline); do
               case "$word" in
                 hermetic.fetch=*)
                   for url in $(echo "${word#hermetic.fetch=}" | tr ',' ' '); do
-                    if body=$(timeout 3 wget -q -O /tmp/fetched "$url" 2>/dev/null && sha256sum < /tmp/fetched | cut -d ' ' -f 1); then
-                      echo "FETCH $url $body" >&3
-                    else
-                      echo "FETCH $url failed" >&3
-                    fi
+                    fetches=$((fetches + 1))
+                    (
+                      if timeout 8 wget -q -O /tmp/fetch.$fetches "$url" 2>/dev/null; then
+                        echo "FETCH $url $(sha256sum < /tmp/fetch.$fetches | cut -d ' ' -f 1)" > /tmp/fetch.$fetches.line
+                      else
+                        echo "FETCH $url failed" > /tmp/fetch.$fetches.line
+                      fi
+                    ) &
                   done;;
               esac
             done
+            wait
+            for index in $(seq 1 $fetches); do cat /tmp/fetch.$index.line >&3; done
             echo DONE >&3
             read -t 10 reply <&3
             poweroff -f
