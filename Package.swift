@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "OCIHTTPClient", targets: ["OCIHTTPClient"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -233,6 +234,7 @@ let package = Package(
                 "ReferenceValues",
                 "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
                 "OCIHTTPClient",
+                "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -307,11 +309,24 @@ let package = Package(
                            "OCIHTTPClient"]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport", "EventLog"]),
         .testTarget(
             name: "ReferenceValuesTests",
             dependencies: ["ReferenceValues", "Attestation", "Rego", "HermeticCore", "TestSupport", "SEVSNP",
                            .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Issue 10 (host side): the measured VM sandbox: Debian's kernel from its package, the guest initramfs (newc cpio,
+        // gzip), swtpm and QEMU with OVMF measured direct boot, the control port, the boot check and golden PCRs.
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "HermeticCore", "Measure", "EventLog", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "SandboxTests",
+            dependencies: ["Sandbox", "Measure", "EventLog", "InitData", "ReferenceValues", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )

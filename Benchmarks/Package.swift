@@ -115,5 +115,16 @@ let package = Package(
             path: "Benchmarks/GateDecision",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "VMSandbox",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Measure", package: "hermetic"),
+                .product(name: "EventLog", package: "hermetic"),
+                .product(name: "Sandbox", package: "hermetic"),
+            ],
+            path: "Benchmarks/VMSandbox",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -23,6 +23,10 @@ public struct MeasureError: ClassifiedError, Equatable {
         case option
         /// A file could not be read.
         case unreadable
+        /// The kernel is not a bzImage QEMU can boot directly, or not a PE image OVMF can measure.
+        case kernelImage = "kernel_image"
+        /// The initrd does not fit below the highest address QEMU may load it at.
+        case initrdSize = "initrd_size"
     }
 
     /// What is wrong.

@@ -8,7 +8,7 @@ struct MeasureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "measure",
         abstract: "Compute the launch measurements a guest's evidence will carry, from its firmware and boot inputs.",
-        subcommands: [MeasureSNP.self, MeasureTDX.self]
+        subcommands: [MeasureSNP.self, MeasureTDX.self, MeasureVTPMBoot.self]
     )
 }
 
@@ -98,16 +98,32 @@ struct MeasureTDX: ParsableCommand {
             MRTD is computed from the TDVF metadata sections (BFV, CFV, TD HOB, temporary memory; their MR_EXTEND and
             PAGE_AUG attributes): one TDH.MEM.PAGE.ADD per page added before launch, one TDH.MR.EXTEND per 256 bytes
             of measured content. Upstream KVM adds and extends page by page (the `mrtd` value); earlier TDX host
-            kernels added a section's pages first (`mrtd_two_pass`). RTMR0-2 are not predicted: they depend on the
-            TD HOB, ACPI tables and UEFI variables the VMM builds and on the boot path, none of which are inputs here.
+            kernels added a section's pages first (`mrtd_two_pass`). RTMR0 is not predicted: it depends on the TD
+            HOB, ACPI tables and UEFI variables the VMM builds. With --kernel (direct kernel boot, -machine q35),
+            RTMR1 and RTMR2 are predicted: RTMR1 from the kernel as QEMU patches it (its SHA-384 PE image hash, the
+            `tdvfkernel` value), the boot-option action and TDVF's two ExitBootServices actions; RTMR2 from the
+            EFI stub's load options and initrd events, as at the kernel's start (before the guest extends it).
             """
     )
 
     @Option(help: "The TDVF firmware image (e.g. /usr/share/ovmf/OVMF.fd).") var ovmf: String
+    @Option(help: "A kernel booted directly (-kernel): predicts RTMR 1 and RTMR 2 as well.") var kernel: String?
+    @Option(help: "The initrd (with --kernel).") var initrd: String?
+    @Option(help: "The kernel command line (with --kernel).") var append: String = ""
+    @Option(help: "Guest RAM in MiB (with --kernel; places the initrd, which changes the kernel digest).") var memory: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
+        if kernel == nil, initrd != nil || memory != nil {
+            throw ValidationError("--initrd and --memory need --kernel")
+        }
+        if kernel != nil, memory == nil { throw ValidationError("--kernel needs --memory (the guest RAM places the initrd)") }
         do {
+            let direct = try kernel.map { kernel in
+                TDXDirectBoot(try VTPMBootMeasurement(kernel: try MeasureSNP.read(kernel, what: "kernel"),
+                                                      initrd: try initrd.map { try MeasureSNP.read($0, what: "initrd") },
+                                                      commandLine: append, memoryMiB: memory ?? 0))
+            }
             let image = try FirmwareImage(bytes: try MeasureSNP.read(ovmf, what: "firmware"))
             let measurement = try TDXMeasurement(image: image)
             let single = Hex.encode(measurement.mrtd(order: .singlePass))
@@ -120,14 +136,30 @@ struct MeasureTDX: ParsableCommand {
                 print("mrtd:          \(single)  (reference value mr_td; hosts that add and extend page by page, as upstream KVM)")
                 print("mrtd_two_pass: \(twoPass)  (hosts that add a section's pages before extending them)")
                 print("sections:      \(sections.joined(separator: ", "))")
-                print("rtmr0-2:       \(notPredicted)")
+                if let direct {
+                    print("rtmr0:         \(notPredicted)")
+                    print("rtmr1:         \(Hex.encode(direct.rtmr1))  (prediction: kernel, boot-option action, ExitBootServices)")
+                    print("rtmr2:         \(Hex.encode(direct.rtmr2))  (prediction at kernel start: load options, initrd)")
+                    print("tdvfkernel:    \(Hex.encode(direct.kernelDigest))  (prediction: the kernel event's SHA-384)")
+                } else {
+                    print("rtmr0-2:       \(notPredicted)")
+                }
                 return
             }
-            print(JSONValue.object([
+            var object: [String: JSONValue] = [
                 "tee": .string("tdx"), "ovmf": .string(ovmf), "reference_value_id": .string("mr_td"),
                 "mrtd": .string(single), "mrtd_two_pass": .string(twoPass),
                 "sections": .array(sections.map { .string($0) }), "rtmr": .string(notPredicted),
-            ]).canonicalJSON())
+            ]
+            if let direct {
+                object["rtmr"] = .string("rtmr0 \(notPredicted); rtmr1 and rtmr2 are predictions for TDVF direct kernel boot")
+                object["rtmr_1"] = .string(Hex.encode(direct.rtmr1))
+                object["rtmr_2"] = .string(Hex.encode(direct.rtmr2))
+                object["tdvfkernel"] = .string(Hex.encode(direct.kernelDigest))
+                object["rtmr_1_events"] = .array(direct.rtmr1Events.map { .string(Hex.encode($0)) })
+                object["rtmr_2_events"] = .array(direct.rtmr2Events.map { .string(Hex.encode($0)) })
+            }
+            print(JSONValue.object(object).canonicalJSON())
         } catch let error as MeasureError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(ExitStatus.badInput.rawValue)
