@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "ImageCryptKBS", targets: ["ImageCryptKBS"]),
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
+        .library(name: "KBSClient", targets: ["KBSClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -137,7 +138,7 @@ let package = Package(
         .target(
             name: "KeyBroker",
             dependencies: [
-                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData",
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData", "KBSClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -294,6 +295,11 @@ let package = Package(
             name: "ReferenceValuesTests",
             dependencies: ["ReferenceValues", "Attestation", "Rego", "HermeticCore", "TestSupport", "SEVSNP",
                            .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The KBS protocol messages and the guest/tenant client (issue 10): what a guest links without the broker.
+        .target(
+            name: "KBSClient",
+            dependencies: ["HermeticCore", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ]
 )
