@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "KBSClient", targets: ["KBSClient"]),
+        .library(name: "GuestAttester", targets: ["GuestAttester"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -43,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .target(
@@ -138,7 +140,7 @@ let package = Package(
         .target(
             name: "KeyBroker",
             dependencies: [
-                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData", "KBSClient",
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData", "KBSClient", "KBSURLSession",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -299,7 +301,30 @@ let package = Package(
         // The KBS protocol messages and the guest/tenant client (issue 10): what a guest links without the broker.
         .target(
             name: "KBSClient",
-            dependencies: ["HermeticCore", "JOSE", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "HermeticCore", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
+        // The guest's evidence drivers (TPM device, configfs-tsm, /dev/sev-guest), runtime measurements (AAEL) and the
+        // init-data check: what hermetic-agent links, without the broker or the verifiers' collateral.
+        .target(
+            name: "GuestAttester",
+            dependencies: [
+                "HermeticCore", "KBSClient", "TPM", "SEVSNP", "TDX", "InitData",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "GuestAgentTests",
+            dependencies: [
+                "GuestAttester", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
+                "InitData", "JOSE", "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The tenant's KBS transport over URLSession (FoundationNetworking, libcurl): kept apart so the guest does not link it.
+        .target(name: "KBSURLSession", dependencies: ["KBSClient"]),
     ]
 )
