@@ -31,6 +31,8 @@ let package = Package(
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "KBSClient", targets: ["KBSClient"]),
         .library(name: "GuestAttester", targets: ["GuestAttester"]),
+        .library(name: "GuestAgent", targets: ["GuestAgent"]),
+        .executable(name: "hermetic-agent", targets: ["hermetic-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -316,10 +318,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The agent's boot (init-data check, evidence source, broker session), the gate over the control channel's
+        // character device, the pod runtime seam. No broker, no Hummingbird, no database.
+        .target(
+            name: "GuestAgent",
+            dependencies: ["GuestAttester", "KBSClient", "Gate", "InitData", "TPM", "HermeticCore"]
+        ),
+        // The guest agent: a second executable, built fully static for the VM.
+        .executableTarget(
+            name: "hermetic-agent",
+            dependencies: [
+                "GuestAgent", "GuestAttester", "KBSClient", "Gate", "HermeticCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "GuestAgentTests",
             dependencies: [
-                "GuestAttester", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
+                "GuestAttester", "GuestAgent", "Gate", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
                 "InitData", "JOSE", "HermeticCore",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
