@@ -50,6 +50,9 @@ struct HardwareDriverTests {
                 return nil
             } catch { return error }
         }
+        // privlevel written first: generation must then advance by two.
+        let withLevel = try TSMReport(root: root, provider: .sevGuest, entries: Self.snpKernel(chip)).report(inblob: [7], privilegeLevel: 0)
+        #expect(withLevel.outblob.count == AttestationReport.size && withLevel.provider == .sevGuest)
         #expect(attempt(Self.snpKernel(chip, racing: 1))?.code == .generationChanged)
         #expect(attempt(Self.snpKernel(chip, truncate: 100))?.code == .malformedReport)
         #expect(attempt(Self.snpKernel(chip, truncate: 0))?.code == .malformedReport)
