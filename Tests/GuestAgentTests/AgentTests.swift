@@ -11,6 +11,8 @@ import InitData
 import KBSClient
 import Testing
 import TPM
+import KeyBroker
+import TestSupport
 
 @Suite("hermetic-agent: control port lookup, the gate over a byte stream, boot with the init-data check, the executable")
 struct AgentTests {
@@ -142,5 +144,34 @@ struct AgentTests {
         try GuestFiles.write("\(directory)/bad", Array("not toml [".utf8), create: true)
         #expect(try run(["attest", "--tee", "tpm", "--kbs", "http://127.0.0.1:1", "--initdata", "\(directory)/bad"]).0 == 2)
         #expect(try run(["attest", "--tee", "snp", "--kbs", "http://127.0.0.1:1", "--tsm-root", "\(directory)/no-tsm"]).0 == 3)
+    }
+}
+
+@Suite("hermetic-agent on SEV-SNP (fake /dev/sev-guest): HOST_DATA checked at boot and by the broker")
+struct AgentSNPTests {
+    @Test("the agent boots when HOST_DATA binds its init-data and gets the key; another HOST_DATA refuses to boot")
+    func bootOnSNP() async throws {
+        let chip = try Shared.chip.get()
+        let harness = try await BrokerHarness.make()
+        try await harness.client.setReferenceValues(chip.trusteeReferenceValues, adminToken: harness.adminToken)
+        try await harness.client.setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: harness.adminToken)
+        try await harness.store("default/key/pod", Array("pod-key".utf8))
+        let directory = try AgentTests.temporary("agent-snp")
+        let initData = try InitData(policy: AgentTests.policy)
+        try GuestFiles.write("\(directory)/initdata", Array(initData.text.utf8), create: true)
+        var configuration = AgentConfiguration(tee: .snp, kbsURL: "http://127.0.0.1:1")
+        configuration.initDataPath = "\(directory)/initdata"
+        let table = certificateTable([(vcekGUID, Array(chip.vcek.derBytes))])
+        let agent = try GuestAgent.boot(configuration, sevGuest: FakeSEVGuest(chip: chip, table: table, hostData: initData.snpHostData),
+                                        transport: InProcessTransport(broker: harness.broker))
+        #expect(agent.initDataOutcome == .matched)
+        #expect(agent.measurements == nil)
+        #expect(try await agent.session.resource("default/key/pod") == Array("pod-key".utf8))
+
+        let error = try #require(throws: GuestAttesterError.self) {
+            try GuestAgent.boot(configuration, sevGuest: FakeSEVGuest(chip: chip, table: [], hostData: [UInt8](repeating: 9, count: 32)),
+                                transport: InProcessTransport(broker: harness.broker))
+        }
+        #expect(error.code == .mismatch)
     }
 }
