@@ -142,10 +142,12 @@ let package = Package(
         .target(
             name: "KeyBroker",
             dependencies: [
-                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData", "KBSClient", "KBSURLSession",
+                "HermeticCore", "Attestation", "JOSE", "Storage", "Rego", "ReferenceValues", "InitData",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Issue 10: the KBS messages and client moved out; KeyBroker re-exports them (Exports.swift).
+                "KBSClient", "KBSURLSession",
             ]
         ),
         .target(
