@@ -4,10 +4,6 @@ import Gate
 import GuestAgent
 import GuestAttester
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -43,19 +39,10 @@ struct ServeCommand: ParsableCommand {
         } catch {
             throw AgentExit.fail(error)
         }
-        var announced = false
-        while true {
-            let fd = open(port.devicePath, O_RDWR | O_CLOEXEC)
-            guard fd >= 0 else { throw AgentExit.fail(GuestAttesterError(.io, "cannot open \(port.devicePath) (errno \(errno))")) }
-            let server = GateStreamServer(gate: gate, input: fd, output: fd)
-            if !announced { announced = server.announce("READY") }
-            let end = server.serve()
-            close(fd)
-            switch end {
-            case .closed: usleep(100_000)
-            case .malformed, .truncated, .writeFailed:
-                throw AgentExit.fail(GuestAttesterError(.io, "the control channel broke (\(end)); the agent stops serving"))
-            }
+        do {
+            try ControlChannel.serve(gate, on: port)
+        } catch {
+            throw AgentExit.fail(error)
         }
     }
 }

@@ -175,3 +175,50 @@ struct AgentSNPTests {
         #expect(error.code == .mismatch)
     }
 }
+
+@Suite("The control channel on a character device (a pty standing for the virtio port)")
+struct ControlChannelTests {
+    @Test("the port is found by name, switched to raw mode, READY is written, frames pass byte for byte; the host hanging up ends serving")
+    func overPTY() throws {
+        // posix_openpt's steps by hand (Glibc's module does not export them): /dev/ptmx, TIOCSPTLCK, TIOCGPTN.
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        try #require(master >= 0, "no /dev/ptmx")
+        defer { close(master) }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        try #require(ioctl(master, 0x4004_5431, &unlock) == 0 && ioctl(master, 0x8004_5430, &number) == 0)
+        let slave = "/dev/pts/\(number)"
+        let root = try AgentTests.temporary("vport")
+        try FileManager.default.createDirectory(atPath: "\(root)/class/vport2p1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(root)/dev", withIntermediateDirectories: true)
+        try GuestFiles.write("\(root)/class/vport2p1/name", Array("hermetic.0\n".utf8), create: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(root)/dev/vport2p1", withDestinationPath: slave)
+        let port = try VirtioPort(named: "hermetic.0", classRoot: "\(root)/class", deviceRoot: "\(root)/dev")
+        let gate = Gate(policy: try AgentPolicy(source: AgentTests.policy), executor: NoneExecutor())
+        let outcome = Mutex<String?>(nil)
+        Thread.detachNewThread {
+            do {
+                try ControlChannel.serve(gate, on: port, stopOnClose: true)
+                outcome.withLock { $0 = "closed" }
+            } catch { outcome.withLock { $0 = "\(error)" } }
+        }
+        func readExactly(_ count: Int) -> [UInt8] {
+            var bytes = [UInt8](repeating: 0, count: count), offset = 0
+            while offset < count {
+                let got = bytes.withUnsafeMutableBytes { read(master, $0.baseAddress! + offset, count - offset) }
+                if got <= 0 { break }
+                offset += got
+            }
+            return Array(bytes[0..<offset])
+        }
+        #expect(readExactly(6) == Array("READY\n".utf8), "no CR added: the device is in raw mode")
+        // A body with bytes a cooked terminal would rewrite or swallow (CR, ^C, ^D, ^S, DEL).
+        var frame = FrameCodec.encode(.order(.createSandbox, uid: 0x0D03_0413_7F0A, noun: Array("{\"hostname\":\"pod\"}".utf8)))
+        _ = frame.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
+        let reply = readExactly(Frame.headerSize)
+        #expect(try FrameCodec.decode(reply) == .reply(.ok, uid: 0x0D03_0413_7F0A))
+        frame = FrameCodec.encode(.poll(uid: 0x0D03_0413_7F0A))
+        _ = frame.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
+        #expect(try FrameCodec.decode(readExactly(Frame.headerSize)) == .reply(.ok, uid: 0x0D03_0413_7F0A))
+    }
+}
