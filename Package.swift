@@ -338,7 +338,7 @@ let package = Package(
             name: "GuestAgentTests",
             dependencies: [
                 "GuestAttester", "GuestAgent", "Gate", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
-                "InitData", "JOSE", "HermeticCore",
+                "InitData", "JOSE", "HermeticCore", "EventLog",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -98,3 +98,28 @@ public struct AAEL: Sendable, Hashable {
         events.reduce(initial) { value, event in algorithm.hash(value + digest(of: event)) }
     }
 }
+
+extension AAELEvent {
+    /// guest-components' tagged-event id for AAEL, `"AAEL"` read as a little-endian u32 (bytes `4C 45 41 41`).
+    public static let taggedEventID: UInt32 = 0x4141_454C
+
+    /// The event data of the TCG2 form: TCG_PCClientTaggedEvent `{u32 id = AAEL, u32 size, entry text}`.
+    public var taggedEventData: [UInt8] {
+        let text = Array(entry.utf8)
+        return withUnsafeBytes(of: Self.taggedEventID.littleEndian, Array.init) + withUnsafeBytes(of: UInt32(text.count).littleEndian, Array.init) + text
+    }
+
+    /// The whole crypto-agile TCG2 event (`TCG_PCR_EVENT2`) for a CC event log: `u32 index` (the CC measurement
+    /// register, RTMR n = index n+1), `u32 type = EV_EVENT_TAG (6)`, one digest (algorithm id, the hash of the tagged
+    /// event data), `u32 size`, the tagged event data.
+    public func tcg2Event(measurementRegisterIndex index: UInt32, algorithm: AAELAlgorithm) -> [UInt8] {
+        let data = taggedEventData
+        let algorithmID: UInt16 = switch algorithm {
+        case .sha256: 0x000B
+        case .sha384: 0x000C
+        case .sha512: 0x000D
+        }
+        func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+        return le(index) + le(UInt32(6)) + le(UInt32(1)) + le(algorithmID) + algorithm.hash(data) + le(UInt32(data.count)) + data
+    }
+}
