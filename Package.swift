@@ -31,6 +31,10 @@ let package = Package(
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "OCIHTTPClient", targets: ["OCIHTTPClient"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "KBSClient", targets: ["KBSClient"]),
+        .library(name: "GuestAttester", targets: ["GuestAttester"]),
+        .library(name: "GuestAgent", targets: ["GuestAgent"]),
+        .executable(name: "hermetic-agent", targets: ["hermetic-agent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
@@ -46,6 +50,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
     ],
     targets: [
         .target(
@@ -148,6 +153,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Issue 10: the KBS messages and client moved out; KeyBroker re-exports them (Exports.swift).
+                "KBSClient", "KBSURLSession",
             ]
         ),
         .target(
@@ -328,5 +335,47 @@ let package = Package(
             name: "SandboxTests",
             dependencies: ["Sandbox", "Measure", "EventLog", "InitData", "ReferenceValues", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The KBS protocol messages and the guest/tenant client (issue 10): what a guest links without the broker.
+        .target(
+            name: "KBSClient",
+            dependencies: [
+                "HermeticCore", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // The guest's evidence drivers (TPM device, configfs-tsm, /dev/sev-guest), runtime measurements (AAEL) and the
+        // init-data check: what hermetic-agent links, without the broker or the verifiers' collateral.
+        .target(
+            name: "GuestAttester",
+            dependencies: [
+                "HermeticCore", "KBSClient", "TPM", "SEVSNP", "TDX", "InitData",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The agent's boot (init-data check, evidence source, broker session), the gate over the control channel's
+        // character device, the pod runtime seam. No broker, no Hummingbird, no database.
+        .target(
+            name: "GuestAgent",
+            dependencies: ["GuestAttester", "KBSClient", "Gate", "InitData", "TPM", "HermeticCore"]
+        ),
+        // The guest agent: a second executable, built fully static for the VM.
+        .executableTarget(
+            name: "hermetic-agent",
+            dependencies: [
+                "GuestAgent", "GuestAttester", "KBSClient", "Gate", "HermeticCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "GuestAgentTests",
+            dependencies: [
+                "GuestAttester", "GuestAgent", "Gate", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
+                "InitData", "JOSE", "HermeticCore", "EventLog",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The tenant's KBS transport over URLSession (FoundationNetworking, libcurl): kept apart so the guest does not link it.
+        .target(name: "KBSURLSession", dependencies: ["KBSClient"]),
     ]
 )

@@ -126,5 +126,20 @@ let package = Package(
             path: "Benchmarks/VMSandbox",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Issue 10: the guest agent's share of attestation (sev-guest ABI, AAEL, sealed secrets; TPM on swtpm when given).
+        .executableTarget(
+            name: "GuestAttestation",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GuestAttester", package: "hermetic"),
+                .product(name: "KBSClient", package: "hermetic"),
+                .product(name: "SEVSNP", package: "hermetic"),
+                .product(name: "TPM", package: "hermetic"),
+                .product(name: "HermeticCore", package: "hermetic"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/GuestAttestation",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

@@ -135,9 +135,9 @@ public struct AttestationRequest: Sendable, Hashable {
     }
 
     /// The 0.4.0 body, as guest-components sends it.
-    public static func json(nonce: String, key: PublicJWK, primaryEvidence: JSONValue, additionalEvidence: String = "") -> JSONValue {
+    public static func json(nonce: String, key: PublicJWK, primaryEvidence: JSONValue, additionalEvidence: String = "", initDataTOML: String? = nil) -> JSONValue {
         .object([
-            "init-data": .null,
+            "init-data": initDataTOML.map { .object(["format": .string("toml"), "body": .string($0)]) } ?? .null,
             "runtime-data": .object(["nonce": .string(nonce), "tee-pubkey": key.json]),
             "tee-evidence": .object(["primary_evidence": primaryEvidence, "additional_evidence": .string(additionalEvidence)]),
         ])

@@ -36,10 +36,11 @@ public struct KBSClient: Sendable {
 
     // MARK: Guest
 
-    /// Runs auth and attest: evidence from `source` binds the challenge nonce and `key`'s public half.
+    /// Runs auth and attest: evidence from `source` binds the challenge nonce and `key`'s public half; with
+    /// `initDataTOML` (0.4.0), the init-data travels for the broker to check against the evidence's binding.
     ///
     /// - Throws: ``KBSClientError`` with the broker's error.
-    public func attest(evidence source: any EvidenceSource, key: PrivateJWK) async throws -> Attested {
+    public func attest(evidence source: any EvidenceSource, key: PrivateJWK, initDataTOML: String? = nil) async throws -> Attested {
         let auth = AuthRequest(version: version.rawValue, tee: source.tee.rawValue, extraParams: .object([
             "supported-hash-algorithms": .array([.string("sha256"), .string("sha384"), .string("sha512")]),
         ]))
@@ -52,7 +53,7 @@ public struct KBSClient: Sendable {
         let digest = Array(SHA384.hash(data: Array(runtime.canonicalJSON().utf8)))
         let evidence = try await source.evidence(reportData: digest)
         let body = version.isComposite
-            ? AttestationRequest.json(nonce: challenge.nonce, key: key.publicJWK, primaryEvidence: evidence)
+            ? AttestationRequest.json(nonce: challenge.nonce, key: key.publicJWK, primaryEvidence: evidence, initDataTOML: initDataTOML)
             : AttestationRequest.legacyJSON(key: key.publicJWK, evidence: evidence)
         let response = try await call("POST", "attest", json: body, headers: ["Cookie": "kbs-session-id=\(sessionID)"])
         guard let token = try Self.decode(response.body)["token"]?.stringValue else {

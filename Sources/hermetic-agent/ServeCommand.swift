@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Gate
+import GuestAgent
+import GuestAttester
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Check the init-data, then print READY on the control port and serve the gate there."
+    )
+
+    @OptionGroup var options: AgentOptions
+
+    @Option(help: "The virtio-serial port's name.")
+    var control = "hermetic.0"
+
+    @Option(help: "The sysfs class directory of virtio ports.")
+    var virtioClass = "/sys/class/virtio-ports"
+
+    @Option(help: "Where the port's device node is.")
+    var deviceRoot = "/dev"
+
+    func run() throws {
+        let agent: GuestAgent
+        let gate: Gate
+        let port: VirtioPort
+        do {
+            agent = try GuestAgent.boot(try options.configuration())
+            gate = try agent.gate(executor: NoneExecutor()) { line in
+                var standardError = StandardError()
+                print("gate: \(line)", to: &standardError)
+            }
+            port = try VirtioPort(named: control, classRoot: virtioClass, deviceRoot: deviceRoot)
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw AgentExit.fail(error)
+        }
+        do {
+            try ControlChannel.serve(gate, on: port)
+        } catch {
+            throw AgentExit.fail(error)
+        }
+    }
+}
