@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "OCIHTTPClient", targets: ["OCIHTTPClient"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "Pod", targets: ["Pod"]),
         .library(name: "KBSClient", targets: ["KBSClient"]),
         .library(name: "GuestAttester", targets: ["GuestAttester"]),
         .library(name: "GuestAgent", targets: ["GuestAgent"]),
@@ -335,6 +336,18 @@ let package = Package(
             name: "SandboxTests",
             dependencies: ["Sandbox", "Measure", "EventLog", "InitData", "ReferenceValues", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The first pod slice (issue 10): register an image with the broker, boot it, collect the agent's report.
+        .target(
+            name: "Pod",
+            dependencies: ["Sandbox", "KBSClient", "InitData", "HermeticCore"]
+        ),
+        .testTarget(
+            name: "PodTests",
+            dependencies: [
+                "Pod", "Sandbox", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TPM", "InitData", "HermeticCore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The KBS protocol messages and the guest/tenant client (issue 10): what a guest links without the broker.
         .target(
             name: "KBSClient",
@@ -357,7 +370,7 @@ let package = Package(
         // character device, the pod runtime seam. No broker, no Hummingbird, no database.
         .target(
             name: "GuestAgent",
-            dependencies: ["GuestAttester", "KBSClient", "Gate", "InitData", "TPM", "HermeticCore"]
+            dependencies: ["GuestAttester", "KBSClient", "Gate", "InitData", "TPM", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The guest agent: a second executable, built fully static for the VM.
         .executableTarget(

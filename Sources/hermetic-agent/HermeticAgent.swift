@@ -5,6 +5,6 @@ struct HermeticAgent: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hermetic-agent",
         abstract: "Hermetic's guest agent: init-data check, attestation to the key broker, and the gate on the control channel.",
-        subcommands: [ServeCommand.self, AttestCommand.self, GetResourceCommand.self, UnsealCommand.self]
+        subcommands: [ServeCommand.self, PodCommand.self, AttestCommand.self, GetResourceCommand.self, UnsealCommand.self]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import HermeticCore
 import Synchronization
 
@@ -26,6 +27,11 @@ public final class RuntimeMeasurements: Sendable {
             self.log = Mutex(log)
         } else {
             let log = AAEL(algorithm: register.algorithm, initial: current)
+            // The log's directory (`/run/hermetic`) is on a fresh tmpfs at boot.
+            let directory = (logPath as NSString).deletingLastPathComponent
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
             try GuestFiles.write(logPath, Array((log.initLine + "\n").utf8), create: true)
             self.log = Mutex(log)
         }

@@ -41,9 +41,14 @@ public struct KBSClient: Sendable {
     ///
     /// - Throws: ``KBSClientError`` with the broker's error.
     public func attest(evidence source: any EvidenceSource, key: PrivateJWK, initDataTOML: String? = nil) async throws -> Attested {
-        let auth = AuthRequest(version: version.rawValue, tee: source.tee.rawValue, extraParams: .object([
+        var extraParams: [String: JSONValue] = [
             "supported-hash-algorithms": .array([.string("sha256"), .string("sha384"), .string("sha512")]),
-        ]))
+        ]
+        let bound = source as? any BoundEvidenceSource
+        if let bound {
+            for (member, value) in try bound.authExtraParams() { extraParams[member] = value }
+        }
+        let auth = AuthRequest(version: version.rawValue, tee: source.tee.rawValue, extraParams: .object(extraParams))
         let challengeResponse = try await call("POST", "auth", json: auth.json)
         guard let cookie = challengeResponse.headers["set-cookie"], let sessionID = Self.sessionID(fromSetCookie: cookie) else {
             throw KBSClientError(status: challengeResponse.status, type: "", detail: "auth answered without a kbs-session-id cookie")
@@ -51,7 +56,11 @@ public struct KBSClient: Sendable {
         let challenge = try Challenge(json: try Self.decode(challengeResponse.body))
         let runtime = AttestationRequest.runtimeData(nonce: challenge.nonce, key: key.publicJWK, additionalEvidence: version.isComposite ? "" : nil)
         let digest = Array(SHA384.hash(data: Array(runtime.canonicalJSON().utf8)))
-        let evidence = try await source.evidence(reportData: digest)
+        let evidence = if let bound {
+            try await bound.evidence(reportData: digest, challengeExtraParams: challenge.extraParams)
+        } else {
+            try await source.evidence(reportData: digest)
+        }
         let body = version.isComposite
             ? AttestationRequest.json(nonce: challenge.nonce, key: key.publicJWK, primaryEvidence: evidence, initDataTOML: initDataTOML)
             : AttestationRequest.legacyJSON(key: key.publicJWK, evidence: evidence)

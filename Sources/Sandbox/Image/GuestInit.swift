@@ -1,7 +1,8 @@
 /// The guest's `/init`: a busybox script that loads the modules, mounts proc, sys, devtmpfs and securityfs, brings
 /// up the network (10.0.2.15/24 behind QEMU's restricted user-mode network), finds the virtio-serial port named
 /// ``GuestInit/portName`` through `/sys/class/virtio-ports/*/name`, and then either execs the agent (when the image
-/// has one, at ``GuestInit/agentPath``, with the port's device in `HERMETIC_PORT`) or reports the boot:
+/// has one, at ``GuestInit/agentPath``, with the port's device in `HERMETIC_PORT`: `hermetic-agent pod`, which
+/// attests and fetches the resource the command line names, then the guest powers off) or reports the boot:
 ///
 /// ```
 /// READY
@@ -53,7 +54,8 @@ public enum GuestInit {
               poweroff -f
             fi
             if [ -x \(agentPath) ]; then
-              HERMETIC_PORT="$port" exec \(agentPath)
+              HERMETIC_PORT="$port" \(agentPath) pod
+              poweroff -f
             fi
             exec 3<>"$port"
             echo READY >&3

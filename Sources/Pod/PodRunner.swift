@@ -1,0 +1,83 @@
+import Foundation
+import HermeticCore
+import InitData
+import KBSClient
+import Sandbox
+
+/// Runs the first pod slice (issue 10): registers an image's reference values, the vTPM attestation policy and a
+/// secret with the broker, boots the measured VM whose `/init` runs `hermetic-agent pod`, and collects what the
+/// agent reports (init-data checked, attested, the resource's digest — never the resource).
+public enum PodRunner {
+    /// The reference values the broker needs for `spec` booted with `commandLine`: PCR 4 and 9 computed from the
+    /// image and the command line, PCR 8 from the init-data, PCR 0–3 and 5–7 from the golden boot.
+    ///
+    /// - Throws: ``PodError`` (`badInput`) when the init-data cannot be read or parsed; the sandbox's error when the
+    ///   image cannot be measured or the golden boot used another RAM size.
+    public static func referenceValues(for spec: PodSpec, commandLine: String? = nil) throws -> [String: JSONValue] {
+        guard let bytes = FileManager.default.contents(atPath: spec.initDataPath) else {
+            throw PodError(.badInput, "cannot read the init-data \(spec.initDataPath)")
+        }
+        let pcr8: [UInt8]
+        do { pcr8 = try InitData(bytes: [UInt8](bytes)).pcr8() } catch {
+            throw PodError(.badInput, "the init-data \(spec.initDataPath) is not valid: \(error)")
+        }
+        return try SandboxReferenceValues.values(image: spec.image, commandLine: commandLine ?? spec.commandLine, memoryMiB: spec.memoryMiB,
+                                                 initDataPCR8: pcr8, golden: spec.golden)
+    }
+
+    /// Registers `spec` with the broker behind `client`: its reference values, ``PodPolicies/vtpmAttestation`` as
+    /// ``PodPolicies/attestationPolicyID``, ``PodPolicies/affirmingResource``, and `secret` at the resource path.
+    ///
+    /// - Throws: ``KBSClientError`` with the broker's refusal, or what ``referenceValues(for:commandLine:)`` throws.
+    public static func register(_ spec: PodSpec, client: KBSClient, adminToken: String, secret: [UInt8]) async throws {
+        try await client.setReferenceValues(try referenceValues(for: spec), adminToken: adminToken)
+        try await client.setAttestationPolicy(id: PodPolicies.attestationPolicyID, rego: PodPolicies.vtpmAttestation, adminToken: adminToken)
+        try await client.setResourcePolicy(rego: PodPolicies.affirmingResource, adminToken: adminToken)
+        try await client.setResource(spec.resourcePath, value: secret, adminToken: adminToken)
+    }
+
+    /// Boots `spec` (with `commandLine` instead of the spec's when given), calls `prepare` with the VM's vTPM (its
+    /// EK certificates' private CA exists from here; the guest has not reached its agent yet) so the caller can
+    /// start or configure the broker, then reads the agent's lines until `DONE`, the port closing, or `timeout`.
+    /// The VM is torn down before this returns.
+    ///
+    /// - Throws: the sandbox's error when the VM cannot start or the agent never reports `READY` in time (with the
+    ///   console's tail), or what `prepare` throws.
+    public static func boot(_ spec: PodSpec, commandLine: String? = nil, timeout: Double = 180,
+                            prepare: @Sendable (SwtpmState) async throws -> Void = { _ in }) async throws -> PodOutcome {
+        let vm = try SandboxVM(spec.vmConfiguration(commandLine: commandLine))
+        defer { vm.shutdown() }
+        try await prepare(vm.tpm)
+        return try await Self.read(vm, timeout: timeout)
+    }
+
+    /// Reads on a thread of its own: the channel blocks, and the broker may be serving on this process's
+    /// cooperative pool.
+    private static func read(_ vm: SandboxVM, timeout: Double) async throws -> PodOutcome {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PodOutcome, any Error>) in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try Self.readLines(vm, timeout: timeout))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    private static func readLines(_ vm: SandboxVM, timeout: Double) throws(SandboxError) -> PodOutcome {
+        var outcome = PodOutcome()
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard let line = try vm.readLine(timeout: max(0.1, deadline.timeIntervalSinceNow)) else { break }
+            outcome.take(line, at: Date().timeIntervalSince(vm.startedAt))
+            if line == "DONE" { break }
+        }
+        outcome.total = Date().timeIntervalSince(vm.startedAt)
+        if outcome.ready == nil && outcome.failure == nil {
+            throw SandboxError(.timeout, "the agent reported no READY (lines: \(outcome.lines)); console:\n\(vm.console(1500))")
+        }
+        return outcome
+    }
+}

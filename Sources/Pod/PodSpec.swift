@@ -1,0 +1,42 @@
+import Foundation
+import Sandbox
+
+/// One pod of the first slice (issue 10): a guest image with the agent, the golden PCR 0–7 of its firmware, the
+/// init-data, the resource the agent fetches, and the host port the broker listens on.
+public struct PodSpec: Sendable {
+    /// The guest image (built with the static agent).
+    public var image: GuestImage
+    /// PCR 0–3 and 5–7 from a golden boot of the same OVMF, QEMU and RAM.
+    public var golden: GoldenPCRs
+    /// The init-data file (fw_cfg; PCR 8).
+    public var initDataPath: String
+    /// The resource the agent fetches after attestation (`REPO/TYPE/TAG`).
+    public var resourcePath: String
+    /// The broker's port on the host's loopback.
+    public var brokerHostPort: UInt16
+    /// The port the guest connects to at 10.0.2.100 (forwarded to ``brokerHostPort``).
+    public var brokerGuestPort: UInt16 = 8080
+    /// The guest RAM.
+    public var memoryMiB = 1024
+
+    /// A pod.
+    public init(image: GuestImage, golden: GoldenPCRs, initDataPath: String, resourcePath: String, brokerHostPort: UInt16) {
+        self.image = image
+        self.golden = golden
+        self.initDataPath = initDataPath
+        self.resourcePath = resourcePath
+        self.brokerHostPort = brokerHostPort
+    }
+
+    /// The kernel command line the reference values are computed for (PCR 9 measures it): the sandbox's default
+    /// plus `hermetic.kbs=` and `hermetic.resource=` for the agent.
+    public var commandLine: String {
+        "\(SandboxVM.Configuration.defaultCommandLine) hermetic.kbs=http://10.0.2.100:\(brokerGuestPort) hermetic.resource=\(resourcePath)"
+    }
+
+    /// The VM configuration for `commandLine` (``commandLine`` unless a test boots another one).
+    public func vmConfiguration(commandLine: String? = nil) -> SandboxVM.Configuration {
+        SandboxVM.Configuration(image: image, commandLine: commandLine ?? self.commandLine, memoryMiB: memoryMiB,
+                                forwards: [QEMUInvocation.Forward(guestPort: brokerGuestPort, hostPort: brokerHostPort)], initData: initDataPath)
+    }
+}
