@@ -242,7 +242,7 @@ let package = Package(
                 "ReferenceValues",
                 "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
                 "OCIHTTPClient",
-                "Sandbox",
+                "Sandbox", "Pod", "KBSClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

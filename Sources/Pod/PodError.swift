@@ -8,6 +8,8 @@ public struct PodError: ClassifiedError, Equatable {
         case badInput = "bad_input"
         /// The agent reported that no key was released.
         case refused
+        /// A host resource (a socket) is not available.
+        case unavailable
     }
 
     /// The code.
@@ -25,6 +27,7 @@ public struct PodError: ClassifiedError, Equatable {
         switch code {
         case .badInput: .malformed
         case .refused: .rejected
+        case .unavailable: .collateralUnavailable
         }
     }
 

@@ -36,7 +36,7 @@ struct PodEndToEndTests {
         let expectedDigest = Hex.encode(Array(SHA256.hash(data: secret)))
 
         // The pod: reference values for its own command line; the key is released.
-        let spec = PodSpec(image: image, golden: golden, initDataPath: initData, resourcePath: "pod/key/one", brokerHostPort: try PodEnvironment.freePort())
+        let spec = PodSpec(image: image, golden: golden, initDataPath: initData, resourcePath: "pod/key/one", brokerHostPort: try LoopbackPort.free())
         started = Date()
         let released = try await Self.run(spec, secret: secret)
         let wall = Date().timeIntervalSince(started)
@@ -53,7 +53,7 @@ struct PodEndToEndTests {
 
         // Negative: the same image and init-data, one more word on the command line. The broker holds the values
         // for the pod's command line; PCR 9 differs, executables stays 33, the EAR is not affirming, no key.
-        let tampered = PodSpec(image: image, golden: golden, initDataPath: initData, resourcePath: "pod/key/one", brokerHostPort: try PodEnvironment.freePort())
+        let tampered = PodSpec(image: image, golden: golden, initDataPath: initData, resourcePath: "pod/key/one", brokerHostPort: try LoopbackPort.free())
         let denied = try await Self.run(tampered, secret: secret, commandLine: tampered.commandLine + " hermetic.debug=1")
         print("pod (PCR 9 changed): lines: \(denied.lines)")
         #expect(denied.ready != nil, "init-data still checks: PCR 8 does not depend on the command line")

@@ -74,23 +74,6 @@ enum PodEnvironment {
         return process.terminationStatus == 0 ? output : agent
     }
 
-    /// A loopback port free at the time of asking (the VM's guestfwd needs it before the broker starts).
-    static func freePort() throws -> UInt16 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw PodTestError("socket: errno \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw PodTestError("bind: errno \(errno)") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard named == 0 else { throw PodTestError("getsockname: errno \(errno)") }
-        return UInt16(bigEndian: address.sin_port)
-    }
-
     static let adminKey = Curve25519.Signing.PrivateKey()
 
     /// A broker (SQLite store in a temporary file) that verifies `tpm` evidence only through EK binding to the vTPM's

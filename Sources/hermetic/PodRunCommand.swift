@@ -1,0 +1,123 @@
+import ArgumentParser
+import Attestation
+import Crypto
+import Foundation
+import HermeticCore
+import HermeticServer
+import KBSClient
+import KeyBroker
+import Logging
+import Pod
+import Sandbox
+import Storage
+import Synchronization
+import TPM
+
+/// `hermetic pod run`: the first pod slice on this host, with a broker of its own.
+struct PodRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Boot the agent's measured VM against an in-process broker: attest (EK-bound TPM) and release one secret.",
+        discussion: """
+            Builds the guest image with --agent (a static hermetic-agent), records PCR 0–7 from a golden boot of the
+            image without the agent, starts a key broker on loopback that verifies TPM evidence only through EK binding
+            to the VM's vTPM CA, registers the image's reference values (PCR 0–9), the vTPM attestation policy, the
+            affirming resource policy and --secret at --resource, and boots the pod. The agent prints the resource's
+            SHA-256, never the resource. Exit 0 when the key was released, 1 when the broker refused, 2 for bad input,
+            3 for a missing tool or kernel package.
+            """
+    )
+
+    @OptionGroup var options: PodImageOptions
+    @Option(help: "The file whose bytes the broker stores as the resource.") var secret: String
+    @Option(help: "The resource path (REPO/TYPE/TAG).") var resource = "pod/key/one"
+    @Option(help: "The init-data TOML (default: a minimal one).") var initdata: String?
+    @Option(help: "Words added to the booted kernel command line only (not to the reference values): a tampering check.") var tamper: String?
+
+    func run() async throws {
+        guard let agent = options.agent, FileManager.default.isReadableFile(atPath: agent) else {
+            throw ValidationError("--agent must name the static hermetic-agent binary (swift build -c release --product hermetic-agent --static-swift-stdlib -Xswiftc -static-executable)")
+        }
+        guard let secretBytes = FileManager.default.contents(atPath: secret).map({ [UInt8]($0) }) else { throw ValidationError("cannot read --secret \(secret)") }
+        let work = NSTemporaryDirectory() + "/hermetic-pod-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let initDataPath = initdata ?? "\(work)/initdata.toml"
+        if initdata == nil {
+            try "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n".write(toFile: initDataPath, atomically: true, encoding: .utf8)
+        }
+        let started = Date()
+        let (image, golden) = try withSandboxErrors { () throws -> (GuestImage, GoldenPCRs) in
+            let kernel = try KernelPackage.fetch(release: options.kernelRelease, cache: options.cacheDirectory)
+            let builder = GuestImageBuilder(cache: options.cacheDirectory)
+            let plain = try builder.build(GuestImageBuilder.Inputs(kernel: kernel))
+            let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
+            return (image, try GoldenPCRs.record(SandboxVM.Configuration(image: plain)))
+        }
+        let spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: resource, brokerHostPort: try Self.podErrors { () throws(PodError) -> UInt16 in try LoopbackPort.free() })
+        let prepared = Date().timeIntervalSince(started)
+        let servers = Mutex<[RunningBrokerServer]>([])
+        defer { servers.withLock { $0.forEach { $0.stop() } } }
+        let outcome: PodOutcome
+        do {
+            outcome = try await PodRunner.boot(spec, commandLine: tamper.map { spec.commandLine + " " + $0 }) { tpm in
+                let adminKey = Curve25519.Signing.PrivateKey()
+                let broker = try await Self.broker(ekCertificates: [tpm.rootCertificatePath, tpm.issuerCertificatePath], adminKey: adminKey, directory: work)
+                let token = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
+                var logger = Logger(label: "hermetic.pod")
+                logger.logLevel = .critical
+                let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
+                servers.withLock { $0.append(server) }
+                try await PodRunner.register(spec, client: KBSClient(transport: InProcessBrokerTransport(broker: broker)), adminToken: token, secret: secretBytes)
+            }
+        } catch let error as SandboxError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(ExitStatus(error.kind).rawValue)
+        } catch let error as PodError {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(ExitStatus(error.kind).rawValue)
+        }
+        for line in outcome.lines { print("agent: \(line)") }
+        func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }
+        print("image and golden boot \(String(format: "%.1f", prepared)) s; from QEMU's start: READY \(seconds(outcome.ready)), ATTESTED \(seconds(outcome.attested)), released \(seconds(outcome.released)), done \(seconds(outcome.total))")
+        guard let digest = outcome.resourceDigest else { throw ExitCode(ExitStatus.rejected.rawValue) }
+        let expected = Hex.encode(Array(SHA256.hash(data: secretBytes)))
+        guard ConstantTime.equals(Array(digest.utf8), Array(expected.utf8)) else {
+            FileHandle.standardError.write(Data("pod: the agent's digest is not the secret's\n".utf8))
+            throw ExitCode(ExitStatus.rejected.rawValue)
+        }
+        print("key released: sha256:\(digest) matches --secret")
+    }
+
+    static func podErrors<T>(_ body: () throws(PodError) -> T) throws -> T {
+        do { return try body() } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(ExitStatus(error.kind).rawValue)
+        }
+    }
+
+    /// A broker on a SQLite store in `directory` that verifies `tpm` evidence only through EK binding to
+    /// `ekCertificates` (the vTPM CA's root and issuer).
+    static func broker(ekCertificates: [String], adminKey: Curve25519.Signing.PrivateKey, directory: String) async throws -> KeyBroker {
+        var verifiers = VerifierRegistry()
+        verifiers.register(TPMAttestationVerifier(trust: AKTrust()))
+        var configuration = BrokerConfiguration()
+        configuration.tpmEKBinding = try TPMEKBinding.load(rootPaths: ekCertificates, required: true)
+        return try await KeyBroker(
+            store: try SQLiteStore(path: "\(directory)/broker.sqlite", kek: .generate()), configuration: configuration, verifiers: verifiers,
+            signer: await EARSigner(), admin: try await AdminAuthenticator(publicKeysPEM: [adminKey.publicKey.pemRepresentation])
+        )
+    }
+}
+
+/// The admin calls go straight to the in-process broker, as its HTTP server would pass them.
+struct InProcessBrokerTransport: KBSTransport {
+    let broker: KeyBroker
+
+    func send(method: String, path: String, headers: [String: String], body: [UInt8]) async throws -> KBSHTTPResponse {
+        let full = path.hasPrefix("/kbs/v0/") ? String(path.dropFirst("/kbs/v0/".count)) : path
+        let parts = full.split(separator: "?", maxSplits: 1).map(String.init)
+        let response = await broker.handle(BrokerRequest(method: method, path: parts.first ?? "", query: parts.count > 1 ? parts[1] : "", headers: headers, body: body, client: "hermetic-pod"))
+        return KBSHTTPResponse(status: response.status, headers: Dictionary(response.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }), body: response.body)
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `hermetic pod run`'s input checks, before anything boots (the boot itself is `PodTests`' end-to-end test; the
+/// command was run by hand here with the same outcome: key released, exit 0; `--tamper` exit 1).
+@Suite("hermetic pod run: bad input")
+struct PodRunCommandTests {
+    @Test("a missing agent or secret exits 2 with a message naming the option, and boots nothing")
+    func badInput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-pod-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let secret = directory.appendingPathComponent("secret")
+        try Data("s".utf8).write(to: secret)
+        let noAgent = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--agent", directory.appendingPathComponent("none").path, "--secret", secret.path])
+        #expect(noAgent.status == 2)
+        #expect(noAgent.stderr.contains("--agent"))
+        let noSecret = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--agent", secret.path, "--secret", directory.appendingPathComponent("none").path])
+        #expect(noSecret.status == 2)
+        #expect(noSecret.stderr.contains("--secret"))
+        let noAgentOption = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--secret", secret.path])
+        #expect(noAgentOption.status == 2)
+    }
+}
