@@ -5,22 +5,31 @@ import Glibc
 /// A loopback TCP port for the broker: the VM's guestfwd names the host port on QEMU's command line, before the
 /// broker (which must trust the VM's vTPM CA) can be started.
 public enum LoopbackPort {
-    /// A port free on 127.0.0.1 when asked (bound to port 0, read back, released).
+    /// Below Linux's default ephemeral range (32768–60999): a port that `bind(…:0)` elsewhere in this process or on
+    /// the host cannot be handed between our check and the broker's bind (a test run saw that happen).
+    public static let range: ClosedRange<UInt16> = 20000...32767
+
+    /// A port in ``range`` free on 127.0.0.1 when asked (bound, released).
     ///
-    /// - Throws: ``PodError`` (`unavailable`) when no socket can be bound.
+    /// - Throws: ``PodError`` (`unavailable`) when 64 random ports are all taken.
     public static func free() throws(PodError) -> UInt16 {
+        for _ in 0..<64 {
+            let port = UInt16.random(in: range)
+            if isFree(port) { return port }
+        }
+        throw PodError(.unavailable, "no free loopback port in \(range.lowerBound)–\(range.upperBound) after 64 tries")
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound now.
+    public static func isFree(_ port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw PodError(.unavailable, "socket: errno \(errno)") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw PodError(.unavailable, "bind 127.0.0.1:0: errno \(errno)") }
-        let named = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        guard named == 0 else { throw PodError(.unavailable, "getsockname: errno \(errno)") }
-        return UInt16(bigEndian: address.sin_port)
+        address.sin_port = port.bigEndian
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
     }
 }

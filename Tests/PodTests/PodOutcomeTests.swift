@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Pod
 import Testing
 
@@ -27,5 +30,24 @@ struct PodOutcomeTests {
         var failed = PodOutcome()
         failed.take("FAILED boot io: cannot open /dev/tpmrm0", at: 1)
         #expect(failed.failure == "boot io: cannot open /dev/tpmrm0" && failed.ready == nil && !failed.keyReleased)
+    }
+}
+
+@Suite("LoopbackPort")
+struct LoopbackPortTests {
+    @Test("a free port is below the ephemeral range and bindable; a listening port is not free")
+    func freePort() throws {
+        let port = try LoopbackPort.free()
+        #expect(LoopbackPort.range.contains(port))
+        #expect(LoopbackPort.isFree(port))
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(bound == 0 && listen(fd, 1) == 0)
+        #expect(!LoopbackPort.isFree(port))
     }
 }
