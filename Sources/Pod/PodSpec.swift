@@ -18,6 +18,9 @@ public struct PodSpec: Sendable {
     public var brokerGuestPort: UInt16 = 8080
     /// The guest RAM.
     public var memoryMiB = 1024
+    /// A vTPM CA directory kept across boots (a broker outside the process trusts its certificates), or nil for a
+    /// fresh CA per boot.
+    public var tpmCADirectory: String?
 
     /// A pod.
     public init(image: GuestImage, golden: GoldenPCRs, initDataPath: String, resourcePath: String, brokerHostPort: UInt16) {
@@ -36,7 +39,10 @@ public struct PodSpec: Sendable {
 
     /// The VM configuration for `commandLine` (``commandLine`` unless a test boots another one).
     public func vmConfiguration(commandLine: String? = nil) -> SandboxVM.Configuration {
-        SandboxVM.Configuration(image: image, commandLine: commandLine ?? self.commandLine, memoryMiB: memoryMiB,
-                                forwards: [QEMUInvocation.Forward(guestPort: brokerGuestPort, hostPort: brokerHostPort)], initData: initDataPath)
+        var configuration = SandboxVM.Configuration(image: image, commandLine: commandLine ?? self.commandLine, memoryMiB: memoryMiB,
+                                                    forwards: [QEMUInvocation.Forward(guestPort: brokerGuestPort, hostPort: brokerHostPort)],
+                                                    initData: initDataPath)
+        configuration.tpmCADirectory = tpmCADirectory
+        return configuration
     }
 }

@@ -8,7 +8,7 @@ struct PodCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pod",
         abstract: "The measured VM sandbox: build the guest image, record golden PCRs from a real boot.",
-        subcommands: [PodImage.self, PodGolden.self, PodRun.self]
+        subcommands: [PodImage.self, PodGolden.self, PodRun.self, PodCA.self]
     )
 }
 

@@ -33,12 +33,25 @@ struct PodRun: AsyncParsableCommand {
     @Option(help: "The resource path (REPO/TYPE/TAG).") var resource = "pod/key/one"
     @Option(help: "The init-data TOML (default: a minimal one).") var initdata: String?
     @Option(help: "Words added to the booted kernel command line only (not to the reference values): a tampering check.") var tamper: String?
+    @Option(help: "A broker already running on this host's loopback, http://127.0.0.1:PORT, instead of one in process (needs --admin-key and --tpm-ca).") var kbs: String?
+    @Option(name: .customLong("admin-key"), help: "The broker's admin private key (PEM), with --kbs.") var adminKey: String?
+    @Option(name: .customLong("tpm-ca"), help: "The vTPM CA directory kept across boots (hermetic pod ca); the --kbs broker runs with --tpm-ek-root on its two certificates.") var tpmCA: String?
 
     func run() async throws {
         guard let agent = options.agent, FileManager.default.isReadableFile(atPath: agent) else {
             throw ValidationError("--agent must name the static hermetic-agent binary (swift build -c release --product hermetic-agent --static-swift-stdlib -Xswiftc -static-executable)")
         }
         guard let secretBytes = FileManager.default.contents(atPath: secret).map({ [UInt8]($0) }) else { throw ValidationError("cannot read --secret \(secret)") }
+        var external: (client: KBSClient, port: UInt16, token: String)?
+        if let kbs {
+            guard let url = URL(string: kbs), url.scheme == "http", url.host == "127.0.0.1" || url.host == "localhost",
+                  let port = url.port, let hostPort = UInt16(exactly: port), hostPort > 0 else {
+                throw ValidationError("--kbs must be http://127.0.0.1:PORT: the VM reaches the broker through a port forwarded to this host's loopback")
+            }
+            guard let adminKey, tpmCA != nil else { throw ValidationError("--kbs needs --admin-key and --tpm-ca (the CA the broker's --tpm-ek-root trusts)") }
+            let token = try await AdminToken.make(privateKeyPEM: try readText(adminKey))
+            external = (KBSClient(transport: URLSessionTransport(baseURL: url)), hostPort, token)
+        }
         let work = NSTemporaryDirectory() + "/hermetic-pod-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
@@ -54,13 +67,22 @@ struct PodRun: AsyncParsableCommand {
             let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
             return (image, try GoldenPCRs.record(SandboxVM.Configuration(image: plain)))
         }
-        let spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: resource, brokerHostPort: try Self.podErrors { () throws(PodError) -> UInt16 in try LoopbackPort.free() })
+        var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: resource,
+                           brokerHostPort: try external?.port ?? Self.podErrors { () throws(PodError) -> UInt16 in try LoopbackPort.free() })
+        spec.tpmCADirectory = tpmCA
+        let podSpec = spec
+        let externalBroker = external
         let prepared = Date().timeIntervalSince(started)
         let servers = Mutex<[RunningBrokerServer]>([])
         defer { servers.withLock { $0.forEach { $0.stop() } } }
         let outcome: PodOutcome
         do {
             outcome = try await PodRunner.boot(spec, commandLine: tamper.map { spec.commandLine + " " + $0 }) { tpm in
+                let spec = podSpec
+                if let external = externalBroker {
+                    try await PodRunner.register(spec, client: external.client, adminToken: external.token, secret: secretBytes)
+                    return
+                }
                 let adminKey = Curve25519.Signing.PrivateKey()
                 let broker = try await Self.broker(ekCertificates: [tpm.rootCertificatePath, tpm.issuerCertificatePath], adminKey: adminKey, directory: work)
                 let token = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
@@ -76,6 +98,9 @@ struct PodRun: AsyncParsableCommand {
         } catch let error as PodError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(ExitStatus(error.kind).rawValue)
+        } catch let error as KBSClientError {
+            FileHandle.standardError.write(Data("pod: the broker refused the registration: \(error)\n".utf8))
+            throw ExitCode(error.status == 0 ? ExitStatus.collateralUnavailable.rawValue : ExitStatus.rejected.rawValue)
         }
         for line in outcome.lines { print("agent: \(line)") }
         func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }
@@ -119,5 +144,25 @@ struct InProcessBrokerTransport: KBSTransport {
         let parts = full.split(separator: "?", maxSplits: 1).map(String.init)
         let response = await broker.handle(BrokerRequest(method: method, path: parts.first ?? "", query: parts.count > 1 ? parts[1] : "", headers: headers, body: body, client: "hermetic-pod"))
         return KBSHTTPResponse(status: response.status, headers: Dictionary(response.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { a, _ in a }), body: response.body)
+    }
+}
+
+/// `hermetic pod ca`: the vTPM CA kept across boots, for a broker outside `pod run`.
+struct PodCA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ca",
+        abstract: "Create (or reuse) the vTPM EK CA directory and print the certificates a broker's --tpm-ek-root takes."
+    )
+
+    @Option(help: "The CA directory.") var dir: String
+
+    func run() throws {
+        let work = NSTemporaryDirectory() + "/hermetic-pod-ca-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let state = try withSandboxErrors { () throws -> SwtpmState in
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            return try SwtpmState.create(in: work, caDirectory: dir)
+        }
+        print("--tpm-ek-root \(state.rootCertificatePath) --tpm-ek-root \(state.issuerCertificatePath)")
     }
 }

@@ -22,4 +22,20 @@ struct PodRunCommandTests {
         let noAgentOption = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--secret", secret.path])
         #expect(noAgentOption.status == 2)
     }
+
+    @Test("pod ca makes the vTPM CA once and reuses it: the same root on a second call, and the --tpm-ek-root arguments",
+          .enabled(if: PodCommandTests.tool("swtpm_setup") && PodCommandTests.tool("swtpm_localca"), "skipped: needs swtpm_setup and swtpm_localca (apt-get install swtpm-tools)"))
+    func podCA() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-pod-ca-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try CLIRun.hermetic(["pod", "ca", "--dir", directory.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let root = directory.appendingPathComponent("swtpm-localca-rootca-cert.pem").path
+        #expect(first.stdout.contains("--tpm-ek-root \(root) --tpm-ek-root \(directory.appendingPathComponent("issuercert.pem").path)"))
+        let rootPEM = try String(contentsOfFile: root, encoding: .utf8)
+        #expect(rootPEM.contains("BEGIN CERTIFICATE"))
+        let second = try CLIRun.hermetic(["pod", "ca", "--dir", directory.path])
+        #expect(second.status == 0)
+        #expect(try String(contentsOfFile: root, encoding: .utf8) == rootPEM, "the CA is kept, not remade")
+    }
 }

@@ -26,6 +26,8 @@ public final class SandboxVM: @unchecked Sendable {
         public var banks: [String]
         /// The vCPU model, or nil for QEMU's default.
         public var cpuModel: String?
+        /// A local CA directory kept across VMs for the vTPM's EK certificates (a fresh CA per VM when nil).
+        public var tpmCADirectory: String?
 
         /// The sandbox's default command line.
         public static let defaultCommandLine = "console=ttyS0 panic=-1 quiet"
@@ -94,7 +96,7 @@ public final class SandboxVM: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: directory)
         }
         do throws(SandboxError) {
-            tpm = try SwtpmState.create(in: "\(directory)/tpm", banks: configuration.banks)
+            tpm = try SwtpmState.create(in: "\(directory)/tpm", banks: configuration.banks, caDirectory: configuration.tpmCADirectory)
             let tpmSocket = "\(directory)/tpm.sock"
             swtpm = try ChildProcess(swtpmPath, [
                 "socket", "--tpm2", "--tpmstate", "dir=\(tpm.directory)", "--ctrl", "type=unixio,path=\(tpmSocket)",

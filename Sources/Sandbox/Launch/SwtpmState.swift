@@ -20,10 +20,14 @@ public struct SwtpmState: Sendable, Hashable {
     ///
     /// - Throws: ``SandboxError/Code/toolMissing`` without swtpm_setup or swtpm_localca;
     ///   ``SandboxError/Code/launch`` when swtpm_setup fails.
-    public static func create(in base: String, banks: [String] = ["sha256"]) throws(SandboxError) -> SwtpmState {
+    ///
+    /// With `caDirectory`, the local CA lives there instead and is kept: swtpm_localca makes its root and issuer on
+    /// first use and signs every later TPM's EK certificate with them, so a broker started with that CA's
+    /// certificates (`serve --tpm-ek-root`) accepts EK binding from every VM made with it.
+    public static func create(in base: String, banks: [String] = ["sha256"], caDirectory: String? = nil) throws(SandboxError) -> SwtpmState {
         let setup = try HostTools.require("swtpm_setup", package: "swtpm-tools")
         let localCA = try HostTools.require("swtpm_localca", package: "swtpm-tools")
-        let state = SwtpmState(directory: "\(base)/state", caDirectory: "\(base)/localca", banks: banks)
+        let state = SwtpmState(directory: "\(base)/state", caDirectory: caDirectory ?? "\(base)/localca", banks: banks)
         let caConfig = "\(base)/localca.conf"
         let caOptions = "\(base)/localca.options"
         let setupConfig = "\(base)/swtpm_setup.conf"
