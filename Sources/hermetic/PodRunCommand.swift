@@ -19,8 +19,8 @@ struct PodRun: AsyncParsableCommand {
         commandName: "run",
         abstract: "Boot the agent's measured VM against an in-process broker: attest (EK-bound TPM) and release one secret.",
         discussion: """
-            Builds the guest image with --agent (a static hermetic-agent), records PCR 0–7 from a golden boot of the
-            image without the agent, starts a key broker on loopback that verifies TPM evidence only through EK binding
+            Builds the guest image with --agent (a static hermetic-agent), takes PCR 0–7 from --golden or records them
+            from a golden boot of the image without the agent, starts a key broker on loopback that verifies TPM evidence only through EK binding
             to the VM's vTPM CA, registers the image's reference values (PCR 0–9), the vTPM attestation policy, the
             affirming resource policy and --secret at --resource, and boots the pod. The agent prints the resource's
             SHA-256, never the resource. Exit 0 when the key was released, 1 when the broker refused, 2 for bad input,
@@ -32,6 +32,7 @@ struct PodRun: AsyncParsableCommand {
     @Option(help: "The file whose bytes the broker stores as the resource.") var secret: String
     @Option(help: "The resource path (REPO/TYPE/TAG).") var resource = "pod/key/one"
     @Option(help: "The init-data TOML (default: a minimal one).") var initdata: String?
+    @Option(help: "Golden PCRs written by hermetic pod golden (same OVMF, QEMU and RAM); without it, a golden boot is recorded first.") var golden: String?
     @Option(help: "Words added to the booted kernel command line only (not to the reference values): a tampering check.") var tamper: String?
     @Option(help: "A broker already running on this host's loopback, http://127.0.0.1:PORT, instead of one in process (needs --admin-key and --tpm-ca).") var kbs: String?
     @Option(name: .customLong("admin-key"), help: "The broker's admin private key (PEM), with --kbs.") var adminKey: String?
@@ -59,12 +60,18 @@ struct PodRun: AsyncParsableCommand {
         if initdata == nil {
             try "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n".write(toFile: initDataPath, atomically: true, encoding: .utf8)
         }
+        var recorded: GoldenPCRs?
+        if let golden {
+            guard let bytes = FileManager.default.contents(atPath: golden) else { throw ValidationError("cannot read --golden \(golden)") }
+            recorded = try Self.podErrors { () throws(PodError) -> GoldenPCRs in try GoldenFile.read([UInt8](bytes)) }
+        }
         let started = Date()
         let (image, golden) = try withSandboxErrors { () throws -> (GuestImage, GoldenPCRs) in
             let kernel = try KernelPackage.fetch(release: options.kernelRelease, cache: options.cacheDirectory)
             let builder = GuestImageBuilder(cache: options.cacheDirectory)
-            let plain = try builder.build(GuestImageBuilder.Inputs(kernel: kernel))
             let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
+            if let recorded { return (image, recorded) }
+            let plain = try builder.build(GuestImageBuilder.Inputs(kernel: kernel))
             return (image, try GoldenPCRs.record(SandboxVM.Configuration(image: plain)))
         }
         var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: resource,
@@ -94,7 +101,7 @@ struct PodRun: AsyncParsableCommand {
             }
         } catch let error as SandboxError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(ExitStatus(error.kind).rawValue)
+            throw ExitCode(error.code == .measurement ? ExitStatus.badInput.rawValue : ExitStatus(error.kind).rawValue)
         } catch let error as PodError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(ExitStatus(error.kind).rawValue)
@@ -104,7 +111,7 @@ struct PodRun: AsyncParsableCommand {
         }
         for line in outcome.lines { print("agent: \(line)") }
         func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }
-        print("image and golden boot \(String(format: "%.1f", prepared)) s; from QEMU's start: READY \(seconds(outcome.ready)), ATTESTED \(seconds(outcome.attested)), released \(seconds(outcome.released)), done \(seconds(outcome.total))")
+        print("image\(recorded == nil ? " and golden boot" : "") \(String(format: "%.1f", prepared)) s; from QEMU's start: READY \(seconds(outcome.ready)), ATTESTED \(seconds(outcome.attested)), released \(seconds(outcome.released)), done \(seconds(outcome.total))")
         guard let digest = outcome.resourceDigest else { throw ExitCode(ExitStatus.rejected.rawValue) }
         let expected = Hex.encode(Array(SHA256.hash(data: secretBytes)))
         guard ConstantTime.equals(Array(digest.utf8), Array(expected.utf8)) else {

@@ -21,6 +21,9 @@ struct PodRunCommandTests {
         #expect(noSecret.stderr.contains("--secret"))
         let noAgentOption = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--secret", secret.path])
         #expect(noAgentOption.status == 2)
+        let badGolden = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--agent", secret.path, "--secret", secret.path, "--golden", secret.path])
+        #expect(badGolden.status == 2)
+        #expect(badGolden.stderr.contains("hermetic_golden"))
     }
 
     @Test("pod ca makes the vTPM CA once and reuses it: the same root on a second call, and the --tpm-ek-root arguments",
