@@ -36,10 +36,29 @@ public enum PodRunner {
         try await client.setResource(spec.resourcePath, value: secret, adminToken: adminToken)
     }
 
+    /// Makes (or reuses) a vTPM CA in `directory` for ``PodSpec/tpmCADirectory``, before any VM: the broker can then
+    /// be configured with its certificates and started before the guest boots. Returns the root's and the issuer's
+    /// certificate paths (what `serve --tpm-ek-root` takes).
+    ///
+    /// - Throws: the sandbox's error when swtpm_setup or swtpm_localca is missing or fails.
+    public static func makeCA(in directory: String) throws(SandboxError) -> (root: String, issuer: String) {
+        let work = NSTemporaryDirectory() + "/hermetic-pod-ca-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SandboxError(.launch, "cannot create the vTPM CA directory \(directory): \(error)")
+        }
+        let state = try SwtpmState.create(in: work, caDirectory: directory)
+        return (state.rootCertificatePath, state.issuerCertificatePath)
+    }
+
     /// Boots `spec` (with `commandLine` instead of the spec's when given), calls `prepare` with the VM's vTPM (its
-    /// EK certificates' private CA exists from here; the guest has not reached its agent yet) so the caller can
-    /// start or configure the broker, then reads the agent's lines until `DONE`, the port closing, or `timeout`.
-    /// The VM is torn down before this returns.
+    /// EK certificates' private CA exists from here) while the guest boots, then reads the agent's lines until `DONE`, the port closing, or `timeout`.
+    /// The VM is torn down before this returns. The guest reaches its agent ~11 s after QEMU starts under TCG and
+    /// sooner with KVM, so a broker should be up before the boot: make the CA first (``makeCA(in:)`` with
+    /// ``PodSpec/tpmCADirectory``) rather than configuring the broker in `prepare` (a test run under load saw the
+    /// guest connect before the broker listened).
     ///
     /// - Throws: the sandbox's error when the VM cannot start or the agent never reports `READY` in time (with the
     ///   console's tail), or what `prepare` throws.

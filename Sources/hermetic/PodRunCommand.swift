@@ -10,7 +10,6 @@ import Logging
 import Pod
 import Sandbox
 import Storage
-import Synchronization
 import TPM
 
 /// `hermetic pod run`: the first pod slice on this host, with a broker of its own.
@@ -77,28 +76,27 @@ struct PodRun: AsyncParsableCommand {
         var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: resource,
                            brokerHostPort: try external?.port ?? Self.podErrors { () throws(PodError) -> UInt16 in try LoopbackPort.free() })
         spec.tpmCADirectory = tpmCA
-        let podSpec = spec
-        let externalBroker = external
         let prepared = Date().timeIntervalSince(started)
-        let servers = Mutex<[RunningBrokerServer]>([])
-        defer { servers.withLock { $0.forEach { $0.stop() } } }
         let outcome: PodOutcome
         do {
-            outcome = try await PodRunner.boot(spec, commandLine: tamper.map { spec.commandLine + " " + $0 }) { tpm in
-                let spec = podSpec
-                if let external = externalBroker {
-                    try await PodRunner.register(spec, client: external.client, adminToken: external.token, secret: secretBytes)
-                    return
-                }
+            var server: RunningBrokerServer?
+            defer { server?.stop() }
+            if let external {
+                try await PodRunner.register(spec, client: external.client, adminToken: external.token, secret: secretBytes)
+            } else {
+                // A CA for this run, made before the boot so the broker is listening before the guest asks.
+                let ca = tpmCA ?? "\(work)/tpm-ca"
+                let certificates = try PodRunner.makeCA(in: ca)
+                spec.tpmCADirectory = ca
                 let adminKey = Curve25519.Signing.PrivateKey()
-                let broker = try await Self.broker(ekCertificates: [tpm.rootCertificatePath, tpm.issuerCertificatePath], adminKey: adminKey, directory: work)
+                let broker = try await Self.broker(ekCertificates: [certificates.root, certificates.issuer], adminKey: adminKey, directory: work)
                 let token = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
+                try await PodRunner.register(spec, client: KBSClient(transport: InProcessBrokerTransport(broker: broker)), adminToken: token, secret: secretBytes)
                 var logger = Logger(label: "hermetic.pod")
                 logger.logLevel = .critical
-                let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
-                servers.withLock { $0.append(server) }
-                try await PodRunner.register(spec, client: KBSClient(transport: InProcessBrokerTransport(broker: broker)), adminToken: token, secret: secretBytes)
+                server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
             }
+            outcome = try await PodRunner.boot(spec, commandLine: tamper.map { spec.commandLine + " " + $0 })
         } catch let error as SandboxError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(error.code == .measurement ? ExitStatus.badInput.rawValue : ExitStatus(error.kind).rawValue)

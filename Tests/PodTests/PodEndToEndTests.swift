@@ -7,7 +7,6 @@ import KeyBroker
 import Logging
 import Pod
 import Sandbox
-import Synchronization
 import Testing
 
 /// The first pod slice end to end, on real peers: OVMF, swtpm (EK certificate from its private CA), Debian's
@@ -62,20 +61,22 @@ struct PodEndToEndTests {
         #expect(denied.refusal?.contains("PolicyDeny") == true, "\(denied.lines)")
     }
 
-    /// Boots `spec`; once the VM's vTPM exists, starts a broker trusting its EK CA on the spec's port, and registers
-    /// the pod (reference values for the spec's own command line) with the secret.
+    /// Makes a vTPM CA, starts a broker trusting it on the spec's port and registers the pod (reference values for the
+    /// spec's own command line) with the secret, all before the boot; then boots `spec` with that CA.
     static func run(_ spec: PodSpec, secret: [UInt8], commandLine: String? = nil) async throws -> PodOutcome {
-        let servers = Mutex<[RunningBrokerServer]>([])
-        defer { servers.withLock { $0.forEach { $0.stop() } } }
-        return try await PodRunner.boot(spec, commandLine: commandLine) { tpm in
-            let broker = try await PodEnvironment.broker(ekCertificates: [tpm.rootCertificatePath, tpm.issuerCertificatePath])
-            let admin = try await AdminToken.make(privateKeyPEM: PodEnvironment.adminKey.pemRepresentation)
-            try await PodRunner.register(spec, client: KBSClient(transport: InProcessTransport(broker: broker)), adminToken: admin, secret: secret)
-            var logger = Logger(label: "pod-test")
-            logger.logLevel = .critical
-            let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
-            servers.withLock { $0.append(server) }
-        }
+        let ca = NSTemporaryDirectory() + "/hermetic-pod-test-ca-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: ca) }
+        let certificates = try PodRunner.makeCA(in: ca)
+        let broker = try await PodEnvironment.broker(ekCertificates: [certificates.root, certificates.issuer])
+        let admin = try await AdminToken.make(privateKeyPEM: PodEnvironment.adminKey.pemRepresentation)
+        try await PodRunner.register(spec, client: KBSClient(transport: InProcessTransport(broker: broker)), adminToken: admin, secret: secret)
+        var logger = Logger(label: "pod-test")
+        logger.logLevel = .critical
+        let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
+        defer { server.stop() }
+        var booted = spec
+        booted.tpmCADirectory = ca
+        return try await PodRunner.boot(booted, commandLine: commandLine)
     }
 
     static func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }
