@@ -5,8 +5,8 @@ import Glibc
 /// A loopback TCP port for the broker: the VM's guestfwd names the host port on QEMU's command line, before the
 /// broker (which must trust the VM's vTPM CA) can be started.
 public enum LoopbackPort {
-    /// Below Linux's default ephemeral range (32768–60999): a port that `bind(…:0)` elsewhere in this process or on
-    /// the host cannot be handed between our check and the broker's bind (a test run saw that happen).
+    /// Below Linux's default ephemeral range (32768–60999), so that a `bind(…:0)` elsewhere in this process or on
+    /// the host is not handed the port between this check and the broker's bind.
     public static let range: ClosedRange<UInt16> = 20000...32767
 
     /// A port in ``range`` free on 127.0.0.1 when asked (bound, released).
