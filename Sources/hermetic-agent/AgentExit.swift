@@ -27,6 +27,33 @@ enum AgentExit {
         print("hermetic-agent: \(error)", to: &standardError)
         return ExitCode(code(for: error))
     }
+
+    /// Runs `body`, passing argument-parser exits and usage errors through and turning any other error into its
+    /// exit code (reported on stderr).
+    static func reporting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    /// The asynchronous form of ``reporting(_:)``.
+    static func reporting<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw fail(error)
+        }
+    }
 }
 
 struct StandardError: TextOutputStream {

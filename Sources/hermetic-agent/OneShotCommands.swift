@@ -12,17 +12,11 @@ struct AttestCommand: AsyncParsableCommand {
     @OptionGroup var options: AgentOptions
 
     func run() async throws {
-        do {
+        try await AgentExit.reporting {
             let agent = try GuestAgent.boot(try options.configuration())
             let attested = try await agent.session.attested()
             let token = try AttestationToken(jwt: attested.token)
             print("attested: tee=\(agent.evidence.tee.rawValue) expires=\(token.expiry.map { ISO8601DateFormatter().string(from: $0) } ?? "never")")
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw AgentExit.fail(error)
         }
     }
 }
@@ -42,7 +36,7 @@ struct GetResourceCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        do {
+        try await AgentExit.reporting {
             let agent = try GuestAgent.boot(try options.configuration())
             let resourcePath = path.hasPrefix("kbs://") ? try ResourceURI(path).path : path
             let value = try await agent.session.resource(resourcePath)
@@ -53,12 +47,6 @@ struct GetResourceCommand: AsyncParsableCommand {
             } else {
                 FileHandle.standardOutput.write(Data(value))
             }
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw AgentExit.fail(error)
         }
     }
 }
@@ -75,17 +63,11 @@ struct UnsealCommand: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        do {
+        try await AgentExit.reporting {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let agent = try GuestAgent.boot(try options.configuration())
             let value = try await SealedSecretUnsealer(session: agent.session).unseal(String(decoding: data, as: UTF8.self))
             FileHandle.standardOutput.write(Data(value))
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw AgentExit.fail(error)
         }
     }
 }

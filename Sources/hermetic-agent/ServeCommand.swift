@@ -22,22 +22,13 @@ struct ServeCommand: ParsableCommand {
     var deviceRoot = "/dev"
 
     func run() throws {
-        let agent: GuestAgent
-        let gate: Gate
-        let port: VirtioPort
-        do {
-            agent = try GuestAgent.boot(try options.configuration())
-            gate = try agent.gate(executor: NoneExecutor()) { line in
+        let (gate, port) = try AgentExit.reporting {
+            let agent = try GuestAgent.boot(try options.configuration())
+            let gate = try agent.gate(executor: NoneExecutor()) { line in
                 var standardError = StandardError()
                 print("gate: \(line)", to: &standardError)
             }
-            port = try VirtioPort(named: control, classRoot: virtioClass, deviceRoot: deviceRoot)
-        } catch let error as ExitCode {
-            throw error
-        } catch let error as ValidationError {
-            throw error
-        } catch {
-            throw AgentExit.fail(error)
+            return (gate, try VirtioPort(named: control, classRoot: virtioClass, deviceRoot: deviceRoot))
         }
         do {
             try ControlChannel.serve(gate, on: port)
