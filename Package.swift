@@ -308,7 +308,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "ImageUnpack", dependencies: ["OCI", "HermeticCore", "CZlib"]),
         // The key provider's broker side: KEKs fetched after attestation, or created through the admin API.
-        .target(name: "ImageCryptKBS", dependencies: ["ImageCrypt", "KeyBroker", "JOSE"]),
+        .target(name: "ImageCryptKBS", dependencies: ["ImageCrypt", "KeyBroker", "JOSE", "HermeticCore"]),
         .testTarget(
             name: "ImageCryptTests",
             dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",

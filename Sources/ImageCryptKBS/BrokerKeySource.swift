@@ -1,3 +1,4 @@
+import HermeticCore
 import ImageCrypt
 import JOSE
 import KeyBroker
@@ -52,8 +53,7 @@ public enum BrokerKeyProvisioning {
     /// - Throws: ``ImageCryptError`` `.malformed` for a bad `kid`, `.keyProvider` when the broker refuses.
     public static func provision(kid: String, client: KBSClient, adminToken: String) async throws -> KeyProviderWrapper {
         let path = try KeyProviderPacket.resourcePath(of: kid)
-        var generator = SystemRandomNumberGenerator()
-        let kek = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let kek = SecureRandom.bytes(32)
         do {
             try await client.setResource(path, value: kek, adminToken: adminToken)
         } catch {

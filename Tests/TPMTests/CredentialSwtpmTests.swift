@@ -26,7 +26,7 @@ struct CredentialSwtpmTests {
         defer { activation.flush() }
         #expect(activation.ekCertificate == nil, "a TPM without swtpm_setup has no EK certificate")
         for length in [1, 16, 32] {
-            let secret = MakeCredential.systemRandom(length)
+            let secret = SecureRandom.bytes(length)
             let credential = try MakeCredential.protect(secret, for: activation.ak.name, ek: activation.ek.publicArea)
             #expect(try activation.activate(credential) == secret)
         }
@@ -38,7 +38,7 @@ struct CredentialSwtpmTests {
         defer { swtpm.stop() }
         let activation = try CredentialActivation(client: client)
         defer { activation.flush() }
-        let secret = MakeCredential.systemRandom(32)
+        let secret = SecureRandom.bytes(32)
 
         let other = try client.createPrimary(publicArea: SwtpmIntegrationTests.akTemplate(rsa: false, scheme: .ecdsa, hash: .sha384, curve: PublicArea.curveP384))
         let forOther = try MakeCredential.protect(secret, for: other.name, ek: activation.ek.publicArea)
@@ -71,7 +71,7 @@ struct CredentialSwtpmTests {
         let activation = try CredentialActivation(client: client)
         defer { activation.flush() }
         let stem = swtpm.directory.appendingPathComponent("peer").path
-        let secret = MakeCredential.systemRandom(24)
+        let secret = SecureRandom.bytes(24)
         try Data(activation.ek.publicArea.sizedBytes).write(to: URL(fileURLWithPath: stem + ".ek.pub"))
         try Data(secret).write(to: URL(fileURLWithPath: stem + ".secret"))
         let result = try SwtpmHarness.run(SwtpmHarness.tool("tpm2_makecredential") ?? "tpm2_makecredential", [
@@ -97,7 +97,7 @@ struct CredentialSwtpmTests {
             ak = try client.createPrimary(.akECC)
         }  // our connection closes; both keys stay loaded for tpm2-tools
         let stem = swtpm.directory.appendingPathComponent("peer").path
-        let secret = MakeCredential.systemRandom(32)
+        let secret = SecureRandom.bytes(32)
         try Data(try MakeCredential.protect(secret, for: ak.name, ek: ek.publicArea).tpm2ToolsFile).write(to: URL(fileURLWithPath: stem + ".cred"))
         let tcti = ["--tcti", "swtpm:host=127.0.0.1,port=\(swtpm.port)"]
         func tool(_ name: String, _ arguments: [String]) throws {
@@ -126,7 +126,7 @@ struct CredentialSwtpmTests {
         #expect(certificate.certifies(activation.ek.publicArea))
         #expect(!certificate.certifies(activation.ak.publicArea))
         #expect(certificate.tpmModel == "swtpm")
-        let secret = MakeCredential.systemRandom(32)
+        let secret = SecureRandom.bytes(32)
         #expect(try activation.activate(try MakeCredential.protect(secret, for: activation.ak.name, ek: activation.ek.publicArea)) == secret)
     }
 }
@@ -149,7 +149,7 @@ struct PlainQuoteSwtpmTests {
             ak = try client.createPrimary(template, hierarchy: hierarchy)
         }  // our connection closes here; the AK stays loaded for tpm2-tools
         let stem = swtpm.directory.appendingPathComponent("plain").path
-        let nonce = MakeCredential.systemRandom(32)
+        let nonce = SecureRandom.bytes(32)
         let tool = SwtpmHarness.tool("tpm2_quote") ?? "tpm2_quote"
         let result = try SwtpmHarness.run(tool, [
             "--tcti", "swtpm:host=127.0.0.1,port=\(swtpm.port)", "-c", "0x" + String(ak.handle, radix: 16), "-l", "sha256:0,16", "-q", Hex.encode(nonce),

@@ -67,12 +67,12 @@ struct CredentialTests {
         let exponent = components.publicExponent.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         let operation = try RSAPublicOperation(modulus: Array(components.modulus), exponent: exponent)
         for length in [0, 1, 32, bits / 8 - 66] {
-            let message = MakeCredential.systemRandom(length)
-            let ciphertext = try OAEP.encrypt(message, key: operation, hash: .sha256, label: [], random: MakeCredential.systemRandom)
+            let message = SecureRandom.bytes(length)
+            let ciphertext = try OAEP.encrypt(message, key: operation, hash: .sha256, label: [], random: SecureRandom.bytes)
             #expect(ciphertext.count == bits / 8)
             #expect(Array(try privateKey.decrypt(ciphertext, padding: .PKCS1_OAEP_SHA256)) == message)
         }
-        #expect(throws: TPMError.self) { try OAEP.encrypt([UInt8](repeating: 1, count: bits / 8 - 65), key: operation, hash: .sha256, label: [], random: MakeCredential.systemRandom) }
+        #expect(throws: TPMError.self) { try OAEP.encrypt([UInt8](repeating: 1, count: bits / 8 - 65), key: operation, hash: .sha256, label: [], random: SecureRandom.bytes) }
         #expect(throws: TPMError.self) { try RSAPublicOperation(modulus: Array(components.modulus.dropLast()) + [0x02], exponent: 65537) }
     }
 

@@ -136,7 +136,7 @@ struct EKBindingBrokerTests {
         let (_, session, challenge) = try await thief.auth(broker, ekCertificate: certificate)
         let issued = try #require(challenge)
         #expect(throws: TPMError.self) { try otherTPM.activate(try EKBoundGuest.credential(issued)) }
-        let guessed = try await thief.attest(broker, session: try #require(session), challenge: issued, activated: MakeCredential.systemRandom(32))
+        let guessed = try await thief.attest(broker, session: try #require(session), challenge: issued, activated: SecureRandom.bytes(32))
         #expect(guessed.status != 200)
         #expect(guessed.body.contains("activated credential is wrong"), "\(guessed.body)")
 

@@ -35,7 +35,7 @@ extension KeyBroker {
         let now = clock()
         let binding = try ekBindingChallenge(auth, tee: tee, at: now)
         let session = SessionRecord(
-            id: Hex.encode(Self.randomBytes(16)), version: version.rawValue, tee: tee.rawValue, nonce: Base64.encode(Self.randomBytes(32)),
+            id: Hex.encode(SecureRandom.bytes(16)), version: version.rawValue, tee: tee.rawValue, nonce: Base64.encode(SecureRandom.bytes(32)),
             createdAt: now, expiresAt: now.addingTimeInterval(configuration.sessionLifetime), binding: binding?.record
         )
         guard try await store.insertSession(session, liveLimit: configuration.maxLiveSessions, now: now) else {

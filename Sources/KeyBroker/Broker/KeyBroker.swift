@@ -121,10 +121,6 @@ public final class KeyBroker: Sendable {
         }
     }
 
-    static func randomBytes(_ count: Int) -> [UInt8] {
-        SymmetricKey(size: SymmetricKeySize(bitCount: count * 8)).withUnsafeBytes { [UInt8]($0) }
-    }
-
     func sessionCookie(_ session: SessionRecord) -> (String, String) {
         ("Set-Cookie", "kbs-session-id=\(session.id); Expires=\(Self.httpDate(session.expiresAt))")
     }

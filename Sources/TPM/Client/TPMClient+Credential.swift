@@ -1,3 +1,5 @@
+import HermeticCore
+
 extension TPMClient {
     /// TPM_RH_NULL.
     public static let nullHandle: UInt32 = 0x4000_0007
@@ -7,7 +9,7 @@ extension TPMClient {
     ///
     /// - Parameter nonceCaller: 16 to 32 octets (fresh random octets by default).
     /// - Throws: ``TPMError`` (`command`) when the TPM refuses.
-    public func startPolicySession(nonceCaller: [UInt8] = MakeCredential.systemRandom(32)) throws -> UInt32 {
+    public func startPolicySession(nonceCaller: [UInt8] = SecureRandom.bytes(32)) throws -> UInt32 {
         var params = TPMWriter()
         params.sized(nonceCaller)
         params.sized([])  // encryptedSalt: none

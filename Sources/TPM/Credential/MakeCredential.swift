@@ -1,3 +1,4 @@
+import HermeticCore
 import Crypto
 import _CryptoExtras
 
@@ -21,7 +22,7 @@ public enum MakeCredential {
     ///   unsupported key; (`structure_format`) for an empty or oversized credential or a malformed name.
     public static func protect(
         _ credential: [UInt8], for objectName: [UInt8], ek: PublicArea,
-        random: (Int) -> [UInt8] = MakeCredential.systemRandom
+        random: (Int) -> [UInt8] = SecureRandom.bytes
     ) throws -> EncryptedCredential {
         guard ek.isRestricted, ek.isDecrypting, !ek.isSigning else {
             throw TPMError(.unsupported, "MakeCredential: the EK is not a restricted decryption key (TPMA_OBJECT 0x\(String(ek.attributes, radix: 16)))")
@@ -102,11 +103,5 @@ public enum MakeCredential {
         } catch let error as TPMError { throw error } catch {
             throw TPMError(.malformedCollateral, "MakeCredential: the EK's ECC point is not on its curve")
         }
-    }
-
-    /// Random octets from the system generator.
-    public static func systemRandom(_ count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 }

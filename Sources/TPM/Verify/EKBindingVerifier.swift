@@ -1,3 +1,4 @@
+import HermeticCore
 import Foundation
 import PKI
 
@@ -67,7 +68,7 @@ public struct EKBindingVerifier: Sendable {
     ///   when the EK certificate does not chain to a root, `attestation_key` when the AK is not a restricted
     ///   fixedTPM signing key, `unsupported` for an EK no default template fits.
     public func challenge(ekCertificate: [UInt8], akPublic: [UInt8], at time: Date,
-                          random: (Int) -> [UInt8] = MakeCredential.systemRandom) throws -> Challenge {
+                          random: (Int) -> [UInt8] = SecureRandom.bytes) throws -> Challenge {
         let certificate = try EKCertificate(bytes: ekCertificate)
         try certificate.verify(roots: roots, intermediates: intermediates, at: time)
         let certifiedKey: AttestationKey
