@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "ImageUnpack", targets: ["ImageUnpack"]),
         .library(name: "Gate", targets: ["Gate"]),
         .library(name: "OCIHTTPClient", targets: ["OCIHTTPClient"]),
+        .library(name: "OCIURLSession", targets: ["OCIURLSession"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "Pod", targets: ["Pod"]),
         .library(name: "KBSClient", targets: ["KBSClient"]),
@@ -241,7 +242,7 @@ let package = Package(
                 "Measure",
                 "ReferenceValues",
                 "OCI", "ImageCrypt", "ImageCryptKBS", "ImageUnpack",
-                "OCIHTTPClient",
+                "OCIHTTPClient", "OCIURLSession",
                 "Sandbox", "Pod", "KBSClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -291,6 +292,9 @@ let package = Package(
             dependencies: ["OCI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOSSL", package: "swift-nio-ssl")]
         ),
+        // The registry transport over URLSession (libcurl), kept out of OCI so the static guest agent links OCI without
+        // FoundationNetworking; the agent reaches its registry through GuestAgent's NIO transport.
+        .target(name: "OCIURLSession", dependencies: ["OCI"]),
         // Issue 8: OCI image layouts and the distribution client; ocicrypt-compatible layer encryption.
         .target(
             name: "OCI",
@@ -314,7 +318,7 @@ let package = Package(
             dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
                            "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto"),
-                           "OCIHTTPClient"]
+                           "OCIHTTPClient", "OCIURLSession"]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport", "EventLog"]),
@@ -339,12 +343,13 @@ let package = Package(
         // The first pod slice (issue 10): register an image with the broker, boot it, collect the agent's report.
         .target(
             name: "Pod",
-            dependencies: ["Sandbox", "KBSClient", "InitData", "HermeticCore"]
+            dependencies: ["Sandbox", "KBSClient", "InitData", "HermeticCore", "Gate"]
         ),
         .testTarget(
             name: "PodTests",
             dependencies: [
                 "Pod", "Sandbox", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TPM", "InitData", "HermeticCore",
+                "Gate", "OCI", "OCIURLSession", "ImageCrypt", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -370,7 +375,8 @@ let package = Package(
         // character device, the pod runtime seam. No broker, no Hummingbird, no database.
         .target(
             name: "GuestAgent",
-            dependencies: ["GuestAttester", "KBSClient", "Gate", "InitData", "TPM", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["GuestAttester", "KBSClient", "Gate", "InitData", "TPM", "HermeticCore", "OCI", "ImageCrypt", "ImageUnpack",
+                           .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOCore", package: "swift-nio")]
         ),
         // The guest agent: a second executable, built fully static for the VM.
         .executableTarget(

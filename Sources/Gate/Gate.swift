@@ -149,10 +149,15 @@ public final class Gate: Sendable {
         doorbell.withLock { $0 = ring }
     }
 
-    /// Handles one frame from the host and returns the reply: (STATUS, UID) and nothing else.
+    /// Handles one frame from the host and returns the reply: (STATUS, UID), and for an executed `ReadStdout` or
+    /// `ReadStderr` the output bytes the policy let the host read; nothing else.
     public func handle(_ frame: Frame) -> Frame {
         switch frame.kind {
-        case .order: return .reply(order(frame), uid: frame.uid)
+        case .order:
+            let (status, output) = order(frame)
+            var reply = Frame.reply(status, uid: frame.uid)
+            reply.body = output
+            return reply
         case .poll:
             return .reply(core.withLock { core in
                 drain(into: &core)
@@ -162,25 +167,28 @@ public final class Gate: Sendable {
         }
     }
 
-    private func order(_ frame: Frame) -> GateStatus {
+    private func order(_ frame: Frame) -> (GateStatus, [UInt8]) {
         core.withLock { core in
             drain(into: &core)
             switch core.decide(frame) {
             case .reply(let status, let reason):
                 if status.isRefusal { log("refused uid=\(frame.uid) status=\(status.name): \(reason)") }
-                return status
+                return (status, [])
             case .execute(let order, let decision):
                 var executed = true
+                var output: [UInt8] = []
                 // Hermetic's own verbs (PodReady) change only the gate's model; nothing runs.
                 if order.verb.policyRule != nil {
                     do {
                         try executor.execute(order) { [weak self] event in self?.deliver(event) }
+                        if order.verb == .readStdout || order.verb == .readStderr { output = try executor.read(order) }
                     } catch {
                         executed = false
                         log("failed uid=\(frame.uid) verb=\(order.verb.name): \(error)")
                     }
                 }
-                return core.finish(order, decision: decision, executed: executed)
+                let status = core.finish(order, decision: decision, executed: executed)
+                return (status, status == .ok ? output : [])
             }
         }
     }

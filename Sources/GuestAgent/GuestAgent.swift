@@ -89,9 +89,9 @@ public struct GuestAgent: Sendable {
         return Gate(policy: policy, executor: measured, log: log)
     }
 
-    /// Pulls an image through `runtime` and records the pull as a runtime measurement.
-    public func pullImage(_ reference: String, runtime: any PodRuntime) async throws -> String {
-        let digest = try await runtime.pullImage(reference, keys: session)
+    /// Pulls an image into the bundle of `container` through `runtime` and records the pull as a runtime measurement.
+    public func pullImage(_ reference: String, container: String, runtime: any PodRuntime) async throws -> String {
+        let digest = try await runtime.prepare(image: reference, container: container, keys: session)
         try measurements?.record(try .pullImage(reference, digest: digest))
         return digest
     }

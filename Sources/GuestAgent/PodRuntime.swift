@@ -3,11 +3,11 @@ import GuestAttester
 import KBSClient
 
 /// Where the pod's images come from: pull through the forwarded registry port, decrypt with keys from the broker,
-/// unpack into a bundle. The image pipeline plugs in here; the agent measures each pull it reports.
+/// unpack into a bundle (``ImagePipeline``). The agent measures each pull it reports.
 public protocol PodRuntime: Sendable {
-    /// Pulls, decrypts and unpacks `reference`, fetching keys through `keys`; returns the manifest digest
-    /// (`sha256:…`) of what was unpacked.
-    func pullImage(_ reference: String, keys: KBSSession) async throws -> String
+    /// Pulls, decrypts and unpacks `image` into the bundle of `container`, fetching keys through `keys`; returns the
+    /// manifest digest (`sha256:…`) of what was unpacked.
+    func prepare(image: String, container: String, keys: KBSSession) async throws -> String
 }
 
 /// An executor that records each container start as a runtime measurement before the workload runs, then hands
@@ -35,6 +35,8 @@ public struct MeasuringExecutor: Executor {
         }
         try inner.execute(order, events: events)
     }
+
+    public func read(_ order: Order) throws(ExecutionError) -> [UInt8] { try inner.read(order) }
 
     public func shutdown() { inner.shutdown() }
 }

@@ -13,8 +13,19 @@ public struct PodOutcome: Sendable, Hashable {
     public var refusal: String?
     /// Any other failure the agent reported.
     public var failure: String?
-    /// Seconds from QEMU's start to `DONE` (or the end of reading).
+    /// Seconds to `GATE` (the agent serves the gate from here).
+    public var gate: Double?
+    /// Seconds to each container's start order being accepted, by name.
+    public var started: [String: Double] = [:]
+    /// Each container the host ran through the gate: its exit as polled and its output.
+    public var containers: [PodHost.ContainerRun] = []
+    /// Every order the host sent through the gate and the status it got.
+    public var exchanges: [PodHost.Exchange] = []
+    /// Seconds from QEMU's start to `DONE`, or to the end of the workload.
     public var total: Double = 0
+    /// The tail of the guest's serial console when the run ended: the agent's own log (why an order failed, how
+    /// long each pull took), which the host sees only as a status through the gate.
+    public var console = ""
     /// Every line, in order.
     public var lines: [String] = []
 
@@ -29,6 +40,7 @@ public struct PodOutcome: Sendable, Hashable {
         lines.append(line)
         if line == "READY" { ready = seconds }
         if line == "ATTESTED" { attested = seconds }
+        if line == "GATE" { gate = seconds }
         if line.hasPrefix("RESOURCE ") {
             released = seconds
             let words = line.split(separator: " ")

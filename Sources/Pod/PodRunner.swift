@@ -1,4 +1,5 @@
 import Foundation
+import Gate
 import HermeticCore
 import InitData
 import KBSClient
@@ -26,14 +27,15 @@ public enum PodRunner {
     }
 
     /// Registers `spec` with the broker behind `client`: its reference values, ``PodPolicies/vtpmAttestation`` as
-    /// ``PodPolicies/attestationPolicyID``, ``PodPolicies/affirmingResource``, and `secret` at the resource path.
+    /// ``PodPolicies/attestationPolicyID``, ``PodPolicies/affirmingResource``, and `secret` at the resource path when
+    /// the pod has one (an image's key-encryption keys are stored when the image is encrypted).
     ///
     /// - Throws: ``KBSClientError`` with the broker's refusal, or what ``referenceValues(for:commandLine:)`` throws.
-    public static func register(_ spec: PodSpec, client: KBSClient, adminToken: String, secret: [UInt8]) async throws {
+    public static func register(_ spec: PodSpec, client: KBSClient, adminToken: String, secret: [UInt8]?) async throws {
         try await client.setReferenceValues(try referenceValues(for: spec), adminToken: adminToken)
         try await client.setAttestationPolicy(id: PodPolicies.attestationPolicyID, rego: PodPolicies.vtpmAttestation, adminToken: adminToken)
         try await client.setResourcePolicy(rego: PodPolicies.affirmingResource, adminToken: adminToken)
-        try await client.setResource(spec.resourcePath, value: secret, adminToken: adminToken)
+        if let path = spec.resourcePath, let secret { try await client.setResource(path, value: secret, adminToken: adminToken) }
     }
 
     /// Makes (or reuses) a vTPM CA in `directory` for ``PodSpec/tpmCADirectory``, before any VM: the broker can then
@@ -54,7 +56,10 @@ public enum PodRunner {
     }
 
     /// Boots `spec` (with `commandLine` instead of the spec's when given), calls `prepare` with the VM's vTPM (its
-    /// EK certificates' private CA exists from here) while the guest boots, then reads the agent's lines until `DONE`, the port closing, or `timeout`.
+    /// EK certificates' private CA exists from here) while the guest boots, then reads the agent's lines until `DONE`,
+    /// the port closing, or `timeout`. When the agent opens the gate (`GATE`), the host plays the spec's workload
+    /// through it (``PodHost/run(_:exitTimeout:afterStart:)``, with `afterStart`) and the outcome records every order
+    /// and each container's exit and output.
     /// The VM is torn down before this returns. The guest reaches its agent ~11 s after QEMU starts under TCG and
     /// sooner with KVM, so a broker should be up before the boot: make the CA first (``makeCA(in:)`` with
     /// ``PodSpec/tpmCADirectory``) rather than configuring the broker in `prepare` (a test run under load saw the
@@ -63,20 +68,26 @@ public enum PodRunner {
     /// - Throws: the sandbox's error when the VM cannot start or the agent never reports `READY` in time (with the
     ///   console's tail), or what `prepare` throws.
     public static func boot(_ spec: PodSpec, commandLine: String? = nil, timeout: Double = 180,
-                            prepare: @Sendable (SwtpmState) async throws -> Void = { _ in }) async throws -> PodOutcome {
+                            prepare: @Sendable (SwtpmState) async throws -> Void = { _ in },
+                            afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void = { _, _, _ in }) async throws -> PodOutcome {
         let vm = try SandboxVM(spec.vmConfiguration(commandLine: commandLine))
         defer { vm.shutdown() }
         try await prepare(vm.tpm)
-        return try await Self.read(vm, timeout: timeout)
+        return try await Self.read(vm, workload: spec.workload ?? PodWorkload(containers: []), timeout: timeout, afterStart: afterStart)
     }
 
     /// Reads on a thread of its own: the channel blocks, and the broker may be serving on this process's
     /// cooperative pool.
-    private static func read(_ vm: SandboxVM, timeout: Double) async throws -> PodOutcome {
+    private static func read(_ vm: SandboxVM, workload: PodWorkload, timeout: Double,
+                             afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void) async throws -> PodOutcome {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PodOutcome, any Error>) in
             let thread = Thread {
                 do {
-                    continuation.resume(returning: try Self.readLines(vm, timeout: timeout))
+                    var outcome = try Self.readLines(vm, timeout: timeout)
+                    if outcome.gate != nil {
+                        try Self.play(workload, in: vm, outcome: &outcome, timeout: timeout, afterStart: afterStart)
+                    }
+                    continuation.resume(returning: outcome)
                 } catch {
                     continuation.resume(throwing: error)
                 }
@@ -91,12 +102,30 @@ public enum PodRunner {
         while Date() < deadline {
             guard let line = try vm.readLine(timeout: max(0.1, deadline.timeIntervalSinceNow)) else { break }
             outcome.take(line, at: Date().timeIntervalSince(vm.startedAt))
-            if line == "DONE" { break }
+            if line == "DONE" || line == "GATE" { break }
         }
         outcome.total = Date().timeIntervalSince(vm.startedAt)
         if outcome.ready == nil && outcome.failure == nil {
             throw SandboxError(.timeout, "the agent reported no READY (lines: \(outcome.lines)); console:\n\(vm.console(1500))")
         }
         return outcome
+    }
+
+    /// Plays `workload` through the gate the agent opened on the control channel.
+    private static func play(_ workload: PodWorkload, in vm: SandboxVM, outcome: inout PodOutcome, timeout: Double,
+                             afterStart: (PodHost, PodWorkload.Container, String) throws -> Void) throws {
+        let host = PodHost(client: GateClient(connectedDescriptor: try vm.controlStream(timeout: timeout)))
+        do {
+            outcome.containers = try host.run(workload, exitTimeout: timeout) { host, container, id in
+                outcome.started[container.name] = Date().timeIntervalSince(vm.startedAt)
+                try afterStart(host, container, id)
+            }
+        } catch {
+            outcome.exchanges = host.exchanges
+            throw SandboxError(.guestProtocol, "the gate stopped answering (\(error)) after \(host.exchanges); console:\n\(vm.console(2000))")
+        }
+        outcome.exchanges = host.exchanges
+        outcome.total = Date().timeIntervalSince(vm.startedAt)
+        outcome.console = vm.console(4000)
     }
 }

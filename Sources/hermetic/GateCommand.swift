@@ -3,6 +3,7 @@ import Foundation
 import HermeticCore
 import InitData
 import OCI
+import OCIURLSession
 import Gate
 
 /// `hermetic gate`: the guest-side gate between the host and the pod, and the host's side of its channel.
@@ -252,7 +253,7 @@ struct GatePolicy: AsyncParsableCommand {
         let namesHost = image.contains("/") && (first.contains(".") || first.contains(":") || first == "localhost")
         let tagged = image.split(separator: "/").last?.contains(":") == true ? image : image + ":latest"
         let reference = try ImageReference(parsing: namesHost ? tagged : "\(registry)/\(tagged)")
-        let digest = try await RegistryClient(plainHTTP: plainHTTP).resolve(reference)
+        let digest = try await RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: plainHTTP).resolve(reference)
         return "\(image)@\(digest)"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HermeticCore
 import OCI
+import OCIURLSession
 import OCIHTTPClient
 
 extension ImageCommand {

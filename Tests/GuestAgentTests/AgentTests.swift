@@ -83,7 +83,7 @@ struct AgentTests {
     }
 
     struct FixedRuntime: PodRuntime {
-        func pullImage(_ reference: String, keys: KBSSession) async throws -> String { "sha256:" + String(repeating: "cd", count: 32) }
+        func prepare(image: String, container: String, keys: KBSSession) async throws -> String { "sha256:" + String(repeating: "cd", count: 32) }
     }
 
     @Test("boot on a vTPM: the first boot extends PCR 8 and serves; a different init-data refuses; pulls are measured",
@@ -101,7 +101,7 @@ struct AgentTests {
         #expect(agent.initDataOutcome == .extendedPCR8)
         let gate = try agent.gate(executor: NoneExecutor())
         #expect(gate.handle(.order(.createSandbox, uid: 1, noun: Array(#"{"hostname":"pod"}"#.utf8))) == .reply(.ok, uid: 1))
-        #expect(try await agent.pullImage("registry.local/app:1", runtime: FixedRuntime()).hasPrefix("sha256:cdcd"))
+        #expect(try await agent.pullImage("registry.local/app:1", container: "app", runtime: FixedRuntime()).hasPrefix("sha256:cdcd"))
         let log = try AAEL(text: String(decoding: try GuestFiles.read("\(directory)/aael"), as: UTF8.self))
         #expect(log.events.map(\.operation) == ["PullImage"])
         #expect(log.replay() == (try TPMPCRRegister(transport: tpm.transport).read()))

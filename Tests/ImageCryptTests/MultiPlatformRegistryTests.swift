@@ -1,6 +1,7 @@
 import Foundation
 import HermeticCore
 import OCI
+import OCIURLSession
 import TestSupport
 import Testing
 
@@ -42,7 +43,7 @@ struct MultiPlatformRegistryTests {
         let scratch = try Scratch()
         let registry = try LoopbackRegistry(in: scratch)
         let made = try Self.makeIndex(in: scratch)
-        let client = RegistryClient(plainHTTP: true)
+        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
         let reference = try ImageReference(parsing: "\(registry.host)/hermetic/multi:v1")
         try await client.push(from: LayoutReference(directory: scratch.path + "/multi", tag: "latest"), to: reference)
         #expect(try await client.resolve(reference).description == made.index.digest)

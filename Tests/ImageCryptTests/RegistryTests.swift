@@ -1,43 +1,12 @@
 import Foundation
 import OCI
+import OCIURLSession
 import TestSupport
 import Testing
 
-/// A CNCF distribution registry (`docker-registry`) on a loopback port with its storage in a scratch directory.
-final class LoopbackRegistry: @unchecked Sendable {
-    let process = Process()
-    let host: String
-
-    init(in scratch: Scratch) throws {
-        let port = Int.random(in: 20_000...50_000)
-        host = "127.0.0.1:\(port)"
-        let config = try scratch.file("registry.yml", """
-            version: 0.1
-            log:
-              level: error
-            storage:
-              filesystem:
-                rootdirectory: \(scratch.path)/registry-data
-            http:
-              addr: \(host)
-            """)
-        process.executableURL = URL(fileURLWithPath: Peer.find("docker-registry") ?? "/usr/bin/docker-registry")
-        process.arguments = ["serve", config]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 {
-            if let url = URL(string: "http://\(host)/v2/"), (try? Data(contentsOf: url)) != nil { return }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        process.terminate()
-        throw OCIError(.io, "docker-registry did not answer on \(host)")
-    }
-
-    deinit {
-        process.terminate()
-        process.waitUntilExit()
-    }
+extension LoopbackRegistry {
+    /// A registry whose storage is in `scratch`.
+    convenience init(in scratch: Scratch) throws { try self.init(storage: scratch.path) }
 }
 
 @Suite("Registry client against docker-registry", .enabled(if: Peer.find("docker-registry") != nil, "skipped: docker-registry is missing (apt-get install docker-registry; .ci/run installs it)"))
@@ -46,7 +15,7 @@ struct RegistryTests {
         let scratch = try Scratch()
         let registry = try LoopbackRegistry(in: scratch)
         let layers = try TestImage.make(at: scratch.path + "/img", layerSizes: [10_000, 9_000_000])
-        let client = RegistryClient(plainHTTP: true)
+        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
         let reference = try ImageReference(parsing: "\(registry.host)/hermetic/test:v1")
         try await client.push(from: LayoutReference(directory: scratch.path + "/img", tag: "latest"), to: reference)
         let pulled = try await client.pull(reference, into: LayoutReference(directory: scratch.path + "/pulled", tag: nil))
@@ -75,7 +44,7 @@ struct RegistryTests {
         let layers = try TestImage.make(at: scratch.path + "/img", layerSizes: [20_000])
         let result = try Peer.skopeoCopy(["--dest-tls-verify=false"], from: "oci:\(scratch.path)/img:latest", to: "docker://\(registry.host)/hermetic/from-skopeo:v1")
         try #require(result.status == 0, "\(result.output)")
-        try await RegistryClient(plainHTTP: true).pull(try ImageReference(parsing: "\(registry.host)/hermetic/from-skopeo:v1"), into: LayoutReference(directory: scratch.path + "/pulled", tag: nil))
+        try await RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true).pull(try ImageReference(parsing: "\(registry.host)/hermetic/from-skopeo:v1"), into: LayoutReference(directory: scratch.path + "/pulled", tag: nil))
         #expect(try TestImage.manifest(at: scratch.path + "/pulled", tag: "v1").layers == layers)
     }
 }
@@ -137,9 +106,9 @@ struct GatePolicyRegistryTests {
         let registry = try LoopbackRegistry(in: scratch)
         _ = try TestImage.make(at: scratch.path + "/img", layerSizes: [2_000])
         let reference = try ImageReference(parsing: "\(registry.host)/library/busybox:1.36")
-        try await RegistryClient(plainHTTP: true).push(from: LayoutReference(directory: scratch.path + "/img", tag: "latest"), to: reference)
+        try await RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true).push(from: LayoutReference(directory: scratch.path + "/img", tag: "latest"), to: reference)
         let expected = try ImageLayout(opening: scratch.path + "/img").resolve(tag: "latest").digest
-        #expect(try await RegistryClient(plainHTTP: true).resolve(reference).description == expected)
+        #expect(try await RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true).resolve(reference).description == expected)
 
         let pod = try scratch.file("pod.yaml", """
             apiVersion: v1

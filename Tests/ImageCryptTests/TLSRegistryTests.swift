@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import OCIURLSession
 import OCIHTTPClient
 import TestSupport
 import Testing
@@ -112,7 +113,7 @@ struct TLSRegistryTests {
         }
         #expect(untrusted?.message.contains("TLS with 127.0.0.1") == true, "\(untrusted?.message ?? "")")
         await #expect(throws: OCIError.self) {
-            try await RegistryClient().pull(reference, into: LayoutReference(directory: scratch.path + "/urlsession", tag: nil))
+            try await RegistryClient(transport: URLSessionRegistryTransport()).pull(reference, into: LayoutReference(directory: scratch.path + "/urlsession", tag: nil))
         }
         let other = try TestRegistryPKI(in: scratch, name: "other")
         await #expect(throws: OCIError.self) {

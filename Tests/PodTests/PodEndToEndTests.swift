@@ -27,7 +27,7 @@ struct PodEndToEndTests {
         var started = Date()
         let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
         let imageSeconds = Date().timeIntervalSince(started)
-        let golden = try GoldenPCRs.record(SandboxVM.Configuration(image: plain))
+        let golden = try PodEnvironment.golden(plain)
 
         let initData = "\(work)/initdata.toml"
         try "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n\"pod.name\" = \"pod-e2e\"\n".write(toFile: initData, atomically: true, encoding: .utf8)
@@ -63,20 +63,25 @@ struct PodEndToEndTests {
 
     /// Makes a vTPM CA, starts a broker trusting it on the spec's port and registers the pod (reference values for the
     /// spec's own command line) with the secret, all before the boot; then boots `spec` with that CA.
-    static func run(_ spec: PodSpec, secret: [UInt8], commandLine: String? = nil) async throws -> PodOutcome {
+    static func run(_ spec: PodSpec, secret: [UInt8]?, resources: [(path: String, value: [UInt8])] = [], commandLine: String? = nil,
+                    bootInitData: String? = nil,
+                    afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void = { _, _, _ in }) async throws -> PodOutcome {
         let ca = NSTemporaryDirectory() + "/hermetic-pod-test-ca-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: ca) }
         let certificates = try PodRunner.makeCA(in: ca)
         let broker = try await PodEnvironment.broker(ekCertificates: [certificates.root, certificates.issuer])
         let admin = try await AdminToken.make(privateKeyPEM: PodEnvironment.adminKey.pemRepresentation)
-        try await PodRunner.register(spec, client: KBSClient(transport: InProcessTransport(broker: broker)), adminToken: admin, secret: secret)
+        let client = KBSClient(transport: InProcessTransport(broker: broker))
+        try await PodRunner.register(spec, client: client, adminToken: admin, secret: secret)
+        for resource in resources { try await client.setResource(resource.path, value: resource.value, adminToken: admin) }
         var logger = Logger(label: "pod-test")
         logger.logLevel = .critical
         let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
         defer { server.stop() }
         var booted = spec
         booted.tpmCADirectory = ca
-        return try await PodRunner.boot(booted, commandLine: commandLine)
+        if let bootInitData { booted.initDataPath = bootInitData }
+        return try await PodRunner.boot(booted, commandLine: commandLine, afterStart: afterStart)
     }
 
     static func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }

@@ -7,6 +7,7 @@ import KeyBroker
 import Sandbox
 import Storage
 import TPM
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -75,6 +76,16 @@ enum PodEnvironment {
     }
 
     static let adminKey = Curve25519.Signing.PrivateKey()
+
+    private static let goldens = Mutex<[String: GoldenPCRs]>([:])
+
+    /// PCR 0–7 from one golden boot of `plain` per test run (the tests share the firmware, QEMU and RAM).
+    static func golden(_ plain: GuestImage) throws -> GoldenPCRs {
+        if let known = goldens.withLock({ $0[plain.key] }) { return known }
+        let recorded = try GoldenPCRs.record(SandboxVM.Configuration(image: plain))
+        goldens.withLock { $0[plain.key] = recorded }
+        return recorded
+    }
 
     /// A broker (SQLite store in a temporary file) that verifies `tpm` evidence only through EK binding to the vTPM's
     /// private local CA (its root and the issuer of the EK certificates): no AK is trusted otherwise.

@@ -22,8 +22,17 @@ public protocol Executor: Sendable {
     /// - Throws: ``ExecutionError`` when the order could not be carried out.
     func execute(_ order: Order, events: @escaping @Sendable (ExecutorEvent) -> Void) throws(ExecutionError)
 
+    /// The next bytes of a process's output for an accepted `ReadStdout` or `ReadStderr` order (at most the noun's
+    /// `len`), empty when nothing new was written; what the policy's `ReadStreamRequest` lets the host read.
+    func read(_ order: Order) throws(ExecutionError) -> [UInt8]
+
     /// Stops everything the executor started (called when the gate shuts down).
     func shutdown()
+}
+
+extension Executor {
+    /// No output: an executor that keeps none.
+    public func read(_ order: Order) throws(ExecutionError) -> [UInt8] { [] }
 }
 
 /// The `none` executor: accepts every order and runs nothing. For checking policies and the host's order stream.

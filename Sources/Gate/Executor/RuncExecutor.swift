@@ -9,24 +9,32 @@ import Synchronization
 /// CreateContainer writes the bundle's `config.json` for the container id; StartContainer runs `runc run` in the
 /// foreground as a child process, whose exit becomes the container's exit event; ExecProcess runs `runc exec`,
 /// SignalProcess `runc kill`, RemoveContainer `runc delete --force`. Each process's stdout and stderr go to
-/// `<state>/<container id>[.<exec id>].{out,err}`, inside the guest; nothing of them leaves through the gate.
+/// `<state>/<container id>[.<exec id>].{out,err}`, inside the guest; the host reads them only through ReadStdout and
+/// ReadStderr orders the policy accepted, each returning the bytes written since the last read.
 public final class RuncExecutor: Executor {
     private let runc: String
     private let bundles: URL
     private let state: URL
     private let root: URL
+    private let noPivot: Bool
     private let children = Mutex<[String: Process]>([:])
     private let prepared = Mutex<[String: URL]>([:])
+    private let readOffsets = Mutex<[String: UInt64]>([:])
+    /// The most one read returns, whatever the order's `len`.
+    public static let maximumRead = 64 << 10
 
     /// An executor.
     /// - Parameters:
     ///   - runc: the runc binary.
     ///   - bundles: the directory of prepared bundles, one per container name.
     ///   - state: where each container's bundle copy, logs and runc's own state live.
-    public init(runc: String = "/usr/sbin/runc", bundles: URL, state: URL) {
+    ///   - noPivot: run containers with `--no-pivot`, for a guest whose root is the initramfs (pivot_root cannot
+    ///     leave rootfs); the container still gets its own mount namespace and root.
+    public init(runc: String = "/usr/sbin/runc", bundles: URL, state: URL, noPivot: Bool = false) {
         self.runc = runc
         self.bundles = bundles
         self.state = state
+        self.noPivot = noPivot
         root = state.appendingPathComponent("runc")
     }
 
@@ -35,7 +43,7 @@ public final class RuncExecutor: Executor {
         case .createContainer: try create(order)
         case .startContainer:
             guard let id = order.containerID, let bundle = prepared.withLock({ $0[id] }) else { throw ExecutionError("no bundle") }
-            try launch(key: id, arguments: ["run", "--bundle", bundle.path, id]) { success in
+            try launch(key: id, arguments: ["run"] + (noPivot ? ["--no-pivot"] : []) + ["--bundle", bundle.path, id]) { success in
                 events(.containerExited(containerID: id, success: success))
             }
         case .execProcess:
@@ -53,6 +61,22 @@ public final class RuncExecutor: Executor {
             guard let id = order.containerID else { throw ExecutionError("no container") }
             try runToCompletion(["delete", "--force", id])
         default: break
+        }
+    }
+
+    public func read(_ order: Order) throws(ExecutionError) -> [UInt8] {
+        guard let id = order.containerID else { throw ExecutionError("no container") }
+        let exec = order.execID ?? ""
+        let key = (exec.isEmpty || exec == id ? id : id + "." + exec) + (order.verb == .readStderr ? ".err" : ".out")
+        let wanted = order.noun[.string("len")]?.numberValue.flatMap { Int("\($0)") } ?? Self.maximumRead
+        let limit = max(0, min(wanted, Self.maximumRead))
+        return readOffsets.withLock { offsets in
+            let offset = offsets[key] ?? 0
+            guard limit > 0, let handle = FileHandle(forReadingAtPath: state.appendingPathComponent(key).path) else { return [] }
+            defer { try? handle.close() }
+            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: limit) else { return [] }
+            offsets[key] = offset + UInt64(data.count)
+            return [UInt8](data)
         }
     }
 

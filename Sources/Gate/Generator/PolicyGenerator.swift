@@ -11,7 +11,9 @@ import Yams
 /// ConfigMap or Secret in the same YAML (anything else is refused), Secret values bound by their SHA-256 only, since
 /// the policy travels in init-data, which the host sees; ConfigMap and Secret volumes are bound by the
 /// SHA-256 of each key's content; exec is denied unless the pod annotation `io.hermetic/exec.<container>` lists the
-/// allowed commands as a JSON array of argument arrays; CopyFile is denied unless `io.hermetic/copy-files` is `"true"`.
+/// allowed commands as a JSON array of argument arrays; CopyFile is denied unless `io.hermetic/copy-files` is `"true"`;
+/// the host may read the containers' output (ReadStdout, ReadStderr: what `kubectl logs` shows) unless the pod
+/// annotation `io.hermetic/logs` is `"false"`, as genpolicy allows ReadStreamRequest by default.
 public enum PolicyGenerator {
     /// Why YAML cannot become a policy.
     public struct GeneratorError: Error, Sendable, CustomStringConvertible {
@@ -131,6 +133,7 @@ public enum PolicyGenerator {
             }
         }
         let copyFiles = annotations["io.hermetic/copy-files"] == "true"
+        let readStream = annotations["io.hermetic/logs"] != "false"
         var containers: [[String: Any]] = []
         var order: [[String: Any]] = []
         for (isInit, key) in [(true, "initContainers"), (false, "containers")] {
@@ -147,6 +150,7 @@ public enum PolicyGenerator {
         let data: [String: Any] = [
             "pause_args": ["/pause"], "default_caps": defaultCaps, "default_mounts": defaultMounts,
             "dynamic_env": dynamicEnv, "files": files, "containers": containers, "hermetic": ["containers": order],
+            "read_stream": readStream,
         ]
         guard let json = try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys, .prettyPrinted]),
               let text = String(data: json, encoding: .utf8) else { throw GeneratorError("cannot write policy_data") }

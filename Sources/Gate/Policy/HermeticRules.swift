@@ -10,7 +10,8 @@
 /// `copy_files` (whether CopyFile is allowed at all)), `files` (ConfigMap and Secret entries: `name` (the file
 /// name) and `sha256` of the content), `default_mounts` (the runtime's own mounts: `destination`, `type`),
 /// `dynamic_env` (regexes for the environment the host injects, such as `*_SERVICE_HOST`), `pause_args`, and
-/// `hermetic.containers` (the declared order, for the Servicer).
+/// `hermetic.containers` (the declared order, for the Servicer), and `read_stream` (whether the host may read the
+/// containers' output; absent means no).
 ///
 /// The dynamic-environment rule: a variable the pod did not declare is allowed only if it matches one of
 /// `dynamic_env` **and** its name is not the name of any declared variable, so the host can add service links but
@@ -154,6 +155,8 @@ capabilities_allowed(process, c) if {
 		every cap in object.get(caps, field, []) { cap in policy_data.default_caps }
 	}
 }
+
+ReadStreamRequest if object.get(policy_data, "read_stream", false) == true
 
 ExecProcessRequest if {
 	name := data.pstate[input.container_id]

@@ -7,6 +7,8 @@ import Darwin
 /// The host's side: one connection to a gate, sending orders and polls and reading replies.
 public final class GateClient {
     private let fd: Int32
+    private let ownsDescriptor: Bool
+    private let limits: FrameLimits
     /// Doorbell codes received while waiting for replies, in order.
     public private(set) var doorbells: [UInt16] = []
 
@@ -27,13 +29,36 @@ public final class GateClient {
             throw error
         }
         self.fd = fd
+        ownsDescriptor = true
+        limits = FrameLimits()
     }
 
-    deinit { close(fd) }
+    /// Speaks to a gate over a stream that is already open (a VM's control channel after the agent announced the
+    /// gate); the caller keeps the descriptor and closes it.
+    public init(connectedDescriptor: Int32, limits: FrameLimits = FrameLimits()) {
+        fd = connectedDescriptor
+        ownsDescriptor = false
+        self.limits = limits
+    }
+
+    deinit { if ownsDescriptor { close(fd) } }
 
     /// Sends an order and returns the reply's status.
     public func order(_ verb: Verb, noun: [UInt8], uid: UInt64) throws -> GateStatus {
         try exchange(FrameCodec.encode(.order(verb, uid: uid, noun: noun)), uid: uid)
+    }
+
+    /// Sends an order and returns the reply's status and body: the output bytes of an executed `ReadStdout` or
+    /// `ReadStderr`, empty for every other order.
+    public func orderReadingBody(_ verb: Verb, noun: [UInt8], uid: UInt64) throws -> (GateStatus, [UInt8]) {
+        guard SocketIO.writeAll(fd, FrameCodec.encode(.order(verb, uid: uid, noun: noun))) else {
+            throw SocketError(message: "the gate closed the connection")
+        }
+        guard let reply = try nextReply() else { throw SocketError(message: "the gate closed the connection") }
+        guard reply.uid == uid, let status = GateStatus(rawValue: reply.code) else {
+            throw SocketError(message: "reply for UID \(reply.uid), code \(reply.code): not an answer to UID \(uid)")
+        }
+        return (status, reply.body)
     }
 
     /// Polls the status of an order.
@@ -61,10 +86,12 @@ public final class GateClient {
         while true {
             let header = SocketIO.readExactly(fd, Frame.headerSize)
             guard header.count == Frame.headerSize else { return nil }
-            let decoded = try FrameCodec.decodeHeader(header[...], limits: FrameLimits(maximumBody: 0))
+            let decoded = try FrameCodec.decodeHeader(header[...], limits: limits)
+            let body = decoded.bodyLength > 0 ? SocketIO.readExactly(fd, decoded.bodyLength) : []
+            guard body.count == decoded.bodyLength else { return nil }
             switch decoded.kind {
             case .doorbell: doorbells.append(decoded.code)
-            case .reply: return Frame(kind: .reply, code: decoded.code, uid: decoded.uid)
+            case .reply: return Frame(kind: .reply, code: decoded.code, uid: decoded.uid, body: body)
             case .order, .poll: throw WireError.unexpectedKind(decoded.kind)
             }
         }

@@ -15,7 +15,7 @@ public struct RegistryClient: Sendable {
     static let manifestAccept = [MediaType.imageManifest, MediaType.imageIndex, MediaType.dockerManifest, MediaType.dockerManifestList].joined(separator: ", ")
 
     /// Creates a client; `plainHTTP` for a loopback registry without TLS.
-    public init(transport: any RegistryTransport = URLSessionRegistryTransport(), plainHTTP: Bool = false, credentials: (user: String, password: String)? = nil) {
+    public init(transport: any RegistryTransport, plainHTTP: Bool = false, credentials: (user: String, password: String)? = nil) {
         self.transport = transport
         scheme = plainHTTP ? "http" : "https"
         self.credentials = credentials

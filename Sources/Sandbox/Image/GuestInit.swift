@@ -1,4 +1,5 @@
-/// The guest's `/init`: a busybox script that loads the modules, mounts proc, sys, devtmpfs and securityfs, brings
+/// The guest's `/init`: a busybox script that loads the modules, mounts proc, sys, devtmpfs, securityfs and the
+/// cgroup2 hierarchy (runc's containers need it), brings
 /// up the network (10.0.2.15/24 behind QEMU's restricted user-mode network), finds the virtio-serial port named
 /// ``GuestInit/portName`` through `/sys/class/virtio-ports/*/name`, and then either execs the agent (when the image
 /// has one, at ``GuestInit/agentPath``, with the port's device in `HERMETIC_PORT`: `hermetic-agent pod`, which
@@ -40,6 +41,7 @@ public enum GuestInit {
             mount -t devtmpfs devtmpfs /dev
             mount -t securityfs securityfs /sys/kernel/security
             mkdir -p /dev/pts /tmp /run && mount -t tmpfs tmpfs /tmp && mount -t tmpfs tmpfs /run
+            mkdir -p /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup
             \(loads)
             ip link set lo up
             if ip link show eth0 >/dev/null 2>&1; then

@@ -76,6 +76,21 @@ public final class ControlChannel: @unchecked Sendable {
         }
     }
 
+    /// Hands the socket over to a binary protocol that follows the lines (the gate's frames after `GATE`): reads on
+    /// it time out after `timeout` seconds instead of blocking forever on a hung guest. The channel keeps the
+    /// descriptor and closes it; the caller must not.
+    ///
+    /// - Throws: ``SandboxError/Code/guestProtocol`` when bytes past the last line are already buffered (the guest
+    ///   spoke before it was asked).
+    public func switchToStream(timeout: Double) throws(SandboxError) -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        guard buffer.isEmpty else { throw SandboxError(.guestProtocol, "the guest sent \(buffer.count) bytes after its last line, before any order") }
+        var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        return descriptor
+    }
+
     /// Sends `line` and a newline.
     ///
     /// - Throws: ``SandboxError/Code/guestProtocol`` when the socket is closed.

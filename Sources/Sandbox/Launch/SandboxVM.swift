@@ -158,6 +158,9 @@ public final class SandboxVM: @unchecked Sendable {
         try channel.readLine(deadline: Date().addingTimeInterval(timeout))
     }
 
+    /// The control socket for the binary protocol that follows the lines (see ``ControlChannel/switchToStream(timeout:)``).
+    public func controlStream(timeout: Double = 120) throws(SandboxError) -> Int32 { try channel.switchToStream(timeout: timeout) }
+
     /// Sends a line to the guest.
     public func send(_ line: String) throws(SandboxError) { try channel.send(line) }
 

@@ -1,0 +1,171 @@
+import Crypto
+import Foundation
+import Gate
+import HermeticCore
+import ImageCrypt
+import InitData
+import OCI
+import OCIURLSession
+import Pod
+import Sandbox
+import TestSupport
+import Testing
+
+/// The whole pod in the measured VM: the agent attests, opens the gate, and the host's orders run a container whose
+/// image was encrypted for the broker's key provider and pulled through the forwarded registry port. Each negative
+/// ends with nothing run: a forbidden exec, a layer tampered with in the registry, and init-data swapped by the host.
+extension PodEndToEndTests {
+    static let marker = "hermetic-pod-ok"
+    static let kid = "kbs:///default/image-kek/pod-app"
+
+    @Test("an encrypted image is pulled, decrypted with the broker's key and run through the gate; exec refused; a tampered layer and swapped init-data run nothing",
+          .enabled(if: PodEnvironment.available && LoopbackRegistry.executable != nil, PodEnvironment.skipMessage), .timeLimit(.minutes(10)))
+    func containerFromEncryptedImage() async throws {
+        let kernel = try #require(PodEnvironment.kernel)
+        let work = try PodEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let agent = PodEnvironment.stripped(try #require(PodEnvironment.agent), into: work)
+        let builder = GuestImageBuilder(cache: PodEnvironment.cache)
+        let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
+        let golden = try PodEnvironment.golden(try builder.build(GuestImageBuilder.Inputs(kernel: kernel)))
+
+        // The tenant's side: a busybox image encrypted for the key provider, the KEK kept only by the broker.
+        let registry = try LoopbackRegistry(storage: "\(work)/registry")
+        let kek = SecureRandom.bytes(32)
+        let plain = try Self.busyboxImage(at: "\(work)/plain")
+        let encrypted = LayoutReference(directory: "\(work)/encrypted", tag: nil)
+        try await ImageEncryptor(wrappers: [try KeyProviderWrapper(kid: Self.kid, kek: kek)]).encrypt(from: plain, to: encrypted)
+        let pushed = try ImageReference(parsing: "\(registry.host)/pod/app:enc")
+        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
+        try await client.push(from: encrypted, to: pushed)
+        let pinned = "\(registry.host)/pod/app@\(try await client.resolve(pushed))"
+
+        // The pod runs; the exec the policy does not list is refused while the container runs.
+        let spec = try Self.podSpec(image: image, golden: golden, pinnedImage: pinned, registryPort: UInt16(registry.port), directory: work, name: "run")
+        let probe = ExecProbe()
+        var started = Date()
+        let ran = try await Self.run(spec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)]) { host, _, id in
+            probe.status = try host.send(.execProcess, ["container_id": id, "exec_id": "probe", "process": ["Args": ["/bin/sh", "-c", "cat /proc/self/environ"], "Cwd": "/"]]).status
+        }
+        let wall = Date().timeIntervalSince(started)
+        let output = String(decoding: ran.containers.first?.output ?? [], as: UTF8.self)
+        print("""
+            pod (container): READY \(Self.seconds(ran.ready)), ATTESTED \(Self.seconds(ran.attested)), GATE \(Self.seconds(ran.gate)), \
+            started \(Self.seconds(ran.started["app"])), done \(Self.seconds(ran.total)) (from QEMU's start), run \(String(format: "%.1f", wall)) s; \
+            orders: \(ran.exchanges); output: \(output.debugDescription); \(ran.console.split(separator: "\n").filter { $0.contains("pulled") })
+            """)
+        #expect(ran.failure == nil && ran.refusal == nil, "\(ran.lines)")
+        #expect(ran.gate != nil, "\(ran.lines)")
+        #expect(ran.containers.first?.status == .exitedSuccess, "\(ran.exchanges)")
+        #expect(output.contains(Self.marker), "the container's output came back through ReadStdout")
+        #expect(probe.status == .refusedByPolicy, "ExecProcess is not in the policy")
+        #expect(ran.exchanges.map(\.status).filter { $0 != .ok }.count == 1, "only the probe was refused: \(ran.exchanges)")
+
+        // The registry serves a layer altered after encryption (manifest rewritten to match): the HMAC fails in the
+        // guest, CreateContainer fails, nothing runs.
+        let tamperedRef = try ImageReference(parsing: "\(registry.host)/pod/app:tampered")
+        try await client.push(from: try Self.tamperedCopy(of: encrypted, at: "\(work)/tampered"), to: tamperedRef)
+        let tamperedPin = "\(registry.host)/pod/app@\(try await client.resolve(tamperedRef))"
+        let tamperedSpec = try Self.podSpec(image: image, golden: golden, pinnedImage: tamperedPin, registryPort: UInt16(registry.port), directory: work, name: "tampered")
+        started = Date()
+        let tampered = try await Self.run(tamperedSpec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)])
+        print("pod (tampered layer): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; orders: \(tampered.exchanges)")
+        #expect(tampered.gate != nil)
+        #expect(tampered.containers.first?.status == .executionFailed, "\(tampered.exchanges)")
+        #expect(!tampered.exchanges.contains { $0.verb == .startContainer }, "nothing started")
+        #expect(tampered.console.contains("integrity"), "the guest's log names the failed HMAC: \(tampered.console)")
+
+        // The host swaps in init-data with a permissive policy: the agent measures it into PCR 8, the broker's
+        // reference value is the pod's, so the attestation is not affirming and the KEK is never released.
+        let permissive = try Self.podSpec(image: image, golden: golden, pinnedImage: pinned, registryPort: UInt16(registry.port), directory: work,
+                                          name: "permissive", execAllowed: true)
+        started = Date()
+        let swapped = try await Self.run(spec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)],
+                                         bootInitData: permissive.initDataPath)
+        print("pod (init-data swapped): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; lines: \(swapped.lines); orders: \(swapped.exchanges)")
+        #expect(swapped.ready != nil, "the agent extends PCR 8 with whatever init-data it was given, then attests")
+        #expect(swapped.containers.first?.status == .executionFailed, "no key, no image: \(swapped.exchanges)")
+        #expect(!swapped.exchanges.contains { $0.verb == .startContainer })
+        #expect(swapped.console.contains("did not release default/image-kek/pod-app") && swapped.console.contains("PolicyDeny"),
+                "the guest's log names the broker's refusal: \(swapped.console)")
+    }
+
+    /// The pod's YAML with `pinnedImage`, its generated policy as init-data, and the spec that boots it.
+    static func podSpec(image: GuestImage, golden: GoldenPCRs, pinnedImage: String, registryPort: UInt16, directory: String, name: String,
+                        execAllowed: Bool = false) throws -> PodSpec {
+        let yaml = """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: hello
+              annotations:
+                \(execAllowed ? "io.hermetic/exec.app: '[[\"/bin/sh\", \"-c\", \"cat /proc/self/environ\"]]'" : "io.hermetic/logs: \"true\"")
+            spec:
+              containers:
+              - name: app
+                image: \(pinnedImage)
+                command: ["/bin/sh", "-c", "echo \(marker) from $(hostname); sleep 2"]
+                env:
+                - name: MODE
+                  value: confidential
+            """
+        let generated = try PolicyGenerator.generate(yaml: yaml)
+        let initDataPath = "\(directory)/initdata-\(name).toml"
+        try InitData(policy: generated.policy).text.write(toFile: initDataPath, atomically: true, encoding: .utf8)
+        var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: nil, brokerHostPort: try LoopbackPort.free())
+        spec.registryHostPort = registryPort
+        spec.workload = try PodWorkload(policyData: generated.policyData)
+        return spec
+    }
+
+    /// One layer: busybox (static) with the links the command uses.
+    static func busyboxImage(at directory: String) throws -> LayoutReference {
+        let root = directory + "-rootfs"
+        try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+        for empty in ["proc", "dev", "sys", "tmp", "etc"] { try FileManager.default.createDirectory(atPath: root + "/" + empty, withIntermediateDirectories: true) }
+        try FileManager.default.copyItem(atPath: try #require(HostTools.find("busybox")), toPath: root + "/bin/busybox")
+        for tool in ["sh", "echo", "sleep", "cat", "hostname"] { try FileManager.default.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: "busybox") }
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: try #require(HostTools.find("tar")))
+        tar.arguments = ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-C", root, "-cf", directory + ".tar", "."]
+        try tar.run()
+        tar.waitUntilExit()
+        let layout = try ImageLayout.create(at: directory)
+        let layer = try layout.writeBlob([UInt8](try Data(contentsOf: URL(fileURLWithPath: directory + ".tar"))), mediaType: "application/vnd.oci.image.layer.v1.tar")
+        let config = try layout.writeBlob(Array(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(layer.digest)"]},"config":{}}"#.utf8),
+                                          mediaType: MediaType.imageConfig)
+        var manifest = try Manifest(json: Array(#"{"schemaVersion":2,"config":{"mediaType":"x","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":0},"layers":[]}"#.utf8))
+        manifest.mediaType = MediaType.imageManifest
+        manifest.config = config
+        manifest.layers = [layer]
+        var index = ImageIndex()
+        index.manifests = [try layout.writeBlob(try manifest.encoded(), mediaType: MediaType.imageManifest)]
+        try layout.writeIndex(index)
+        return LayoutReference(directory: directory, tag: nil)
+    }
+
+    /// A copy of `source` whose one encrypted layer has a byte flipped, its descriptor and the manifest rewritten to
+    /// match: what a registry controlled by the host could serve.
+    static func tamperedCopy(of source: LayoutReference, at directory: String) throws -> LayoutReference {
+        let original = try ImageLayout(opening: source.directory)
+        var manifest = try Manifest(json: try original.readBlob(try original.resolve(tag: nil)))
+        let layout = try ImageLayout.create(at: directory)
+        var layer = manifest.layers[0]
+        var bytes = try original.readBlob(layer)
+        bytes[bytes.count / 2] ^= 0x01
+        let written = try layout.writeBlob(bytes, mediaType: layer.mediaType)
+        layer.digest = written.digest
+        layer.size = written.size
+        manifest.layers = [layer]
+        _ = try layout.writeBlob(try original.readBlob(manifest.config), mediaType: manifest.config.mediaType)
+        var index = ImageIndex()
+        index.manifests = [try layout.writeBlob(try manifest.encoded(), mediaType: MediaType.imageManifest)]
+        try layout.writeIndex(index)
+        return LayoutReference(directory: directory, tag: nil)
+    }
+}
+
+/// What the exec probe got, set from the host's thread.
+final class ExecProbe: @unchecked Sendable {
+    var status: GateStatus?
+}
