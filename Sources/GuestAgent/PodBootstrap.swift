@@ -94,7 +94,7 @@ public enum PodBootstrap {
                 let value = try await agent.session.resource(resource)
                 report("RESOURCE \(resource) sha256:\(Hex.encode(Array(SHA256.hash(data: value))))")
             }
-        } catch let error as KBSClientError {
+        } catch let error as KBSClientError where error.status != 0 {
             report("REFUSED \(stage) \(error.variant.isEmpty ? "-" : error.variant) \(oneLine(error.detail))")
             report("DONE")
             return .done(success: false)

@@ -215,23 +215,7 @@ struct GatePolicy: AsyncParsableCommand {
         guard let digest = InitDataAlgorithm(rawValue: algorithm) else {
             throw ValidationError("--algorithm must be sha256, sha384 or sha512")
         }
-        let text = try GatePolicyFiles.read(yaml)
-        var pins: [String: String] = [:]
-        var generated: PolicyGenerator.Output?
-        // Each unpinned image the generator names is resolved and pinned, then the pod is generated again.
-        while generated == nil {
-            do {
-                generated = try PolicyGenerator.generate(yaml: text, pins: pins)
-            } catch {
-                guard let registry, let image = error.unpinnedImage, pins[image] == nil else {
-                    throw InputError(description: "\(yaml): \(error)")
-                }
-                let host = registry.replacingOccurrences(of: "^https?://", with: "", options: .regularExpression)
-                    .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-                pins[image] = try await Self.pin(image, registry: host, plainHTTP: plainHTTP || registry.hasPrefix("http://"))
-            }
-        }
-        guard let generated else { return }
+        let generated = try await Self.generate(yaml: yaml, registry: registry, plainHTTP: plainHTTP)
         let initData: InitData
         do { initData = try InitData(policy: generated.policy, algorithm: digest) } catch {
             throw InputError(description: "\(yaml): \(error)")
@@ -244,6 +228,27 @@ struct GatePolicy: AsyncParsableCommand {
             throw InputError(description: "\(output): cannot write (\(error.localizedDescription))")
         }
         print("init-data \(digest.rawValue) \(Hex.encode(initData.digest))")
+    }
+
+    /// The policy for the YAML file at `yaml`, each image given by tag pinned through `registry` first.
+    ///
+    /// - Throws: ``InputError`` naming the file and the generator's complaint; the registry's error when a pin fails.
+    static func generate(yaml: String, registry: String?, plainHTTP: Bool) async throws -> PolicyGenerator.Output {
+        let text = try GatePolicyFiles.read(yaml)
+        var pins: [String: String] = [:]
+        // Each unpinned image the generator names is resolved and pinned, then the pod is generated again.
+        while true {
+            do {
+                return try PolicyGenerator.generate(yaml: text, pins: pins)
+            } catch {
+                guard let registry, let image = error.unpinnedImage, pins[image] == nil else {
+                    throw InputError(description: "\(yaml): \(error)")
+                }
+                let host = registry.replacingOccurrences(of: "^https?://", with: "", options: .regularExpression)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+                pins[image] = try await Self.pin(image, registry: host, plainHTTP: plainHTTP || registry.hasPrefix("http://"))
+            }
+        }
     }
 
     /// `image` (`name[:tag]` or `host/name[:tag]`) pinned as `image@sha256:…` by the digest of what the registry

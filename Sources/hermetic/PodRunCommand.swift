@@ -4,32 +4,45 @@ import Crypto
 import Foundation
 import HermeticCore
 import HermeticServer
+import ImageCrypt
+import InitData
 import KBSClient
 import KeyBroker
 import Logging
 import Pod
+import Gate
 import Sandbox
 import Storage
 import TPM
 
-/// `hermetic pod run`: the first pod slice on this host, with a broker of its own.
+/// `hermetic pod run`: a confidential pod on this host, with a broker of its own or one already running.
 struct PodRun: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Boot the agent's measured VM against an in-process broker: attest (EK-bound TPM) and release one secret.",
+        abstract: "Boot a pod in the agent's measured VM: attest (EK-bound TPM), then run its containers through the gate, or release one secret.",
         discussion: """
             Builds the guest image with --agent (a static hermetic-agent), takes PCR 0–7 from --golden or records them
-            from a golden boot of the image without the agent, starts a key broker on loopback that verifies TPM evidence only through EK binding
-            to the VM's vTPM CA, registers the image's reference values (PCR 0–9), the vTPM attestation policy, the
-            affirming resource policy and --secret at --resource, and boots the pod. The agent prints the resource's
-            SHA-256, never the resource. Exit 0 when the key was released, 1 when the broker refused, 2 for bad input,
-            3 for a missing tool or kernel package.
+            from a golden boot of the image without the agent, starts a key broker on loopback that verifies TPM
+            evidence only through EK binding to the VM's vTPM CA, and registers the image's reference values (PCR 0–9),
+            the vTPM attestation policy and the affirming resource policy.
+
+            With POD.yaml: the pod's agent policy is generated (images given by tag are pinned through --registry) and
+            carried as init-data (PCR 8); the guest pulls each image through --registry, decrypts its layers with the
+            key-encryption keys the broker releases to it (store them with --kek in the in-process broker), and runs the
+            containers the host orders through the gate; each container's output is printed. With --secret: the
+            broker stores it at --resource and the agent prints its SHA-256, never the secret.
+
+            Exit 0 when every container exited 0 (and the secret was released, if asked), 1 when the broker or the gate
+            refused or a container failed, 2 for bad input, 3 for a missing tool or kernel package.
             """
     )
 
     @OptionGroup var options: PodImageOptions
-    @Option(help: "The file whose bytes the broker stores as the resource.") var secret: String
-    @Option(help: "The resource path (REPO/TYPE/TAG).") var resource = "pod/key/one"
+    @Argument(help: "The pod's Kubernetes YAML (a Pod, or a Deployment's or Job's template).") var pod: String?
+    @Option(help: "The registry the guest pulls the pod's images from, 127.0.0.1:PORT (plain HTTP, forwarded into the VM).") var registry: String?
+    @Option(help: "A key-encryption key for the in-process broker, KID=FILE (kbs:///REPO/TYPE/TAG=32-byte file, as given to image encrypt --kek); repeatable.") var kek: [String] = []
+    @Option(help: "The file whose bytes the broker stores as the resource.") var secret: String?
+    @Option(help: "The resource path (REPO/TYPE/TAG), with --secret.") var resource = "pod/key/one"
     @Option(help: "The init-data TOML (default: a minimal one).") var initdata: String?
     @Option(help: "Golden PCRs written by hermetic pod golden (same OVMF, QEMU and RAM); without it, a golden boot is recorded first.") var golden: String?
     @Option(help: "Words added to the booted kernel command line only (not to the reference values): a tampering check.") var tamper: String?
@@ -41,7 +54,27 @@ struct PodRun: AsyncParsableCommand {
         guard let agent = options.agent, FileManager.default.isReadableFile(atPath: agent) else {
             throw ValidationError("--agent must name the static hermetic-agent binary (swift build -c release --product hermetic-agent --static-swift-stdlib -Xswiftc -static-executable)")
         }
-        guard let secretBytes = FileManager.default.contents(atPath: secret).map({ [UInt8]($0) }) else { throw ValidationError("cannot read --secret \(secret)") }
+        guard pod != nil || secret != nil else { throw ValidationError("give POD.yaml, --secret, or both") }
+        var secretBytes: [UInt8]?
+        if let secret {
+            guard let bytes = FileManager.default.contents(atPath: secret) else { throw ValidationError("cannot read --secret \(secret)") }
+            secretBytes = [UInt8](bytes)
+        }
+        let keks = try kek.map { entry -> (path: String, value: [UInt8]) in
+            guard let equals = entry.firstIndex(of: "="), let bytes = FileManager.default.contents(atPath: String(entry[entry.index(after: equals)...])),
+                  bytes.count == 32, let path = try? KeyProviderPacket.resourcePath(of: String(entry[..<equals])) else {
+                throw ValidationError("--kek \(entry) is not KID=FILE with a kbs:/// KID and a 32-byte file")
+            }
+            return (path, [UInt8](bytes))
+        }
+        var registryPort: UInt16?
+        if pod != nil {
+            guard let registry, registry.hasPrefix("127.0.0.1:") || registry.hasPrefix("localhost:"),
+                  let port = registry.split(separator: ":").last.flatMap({ UInt16($0) }), port > 0 else {
+                throw ValidationError("POD.yaml needs --registry 127.0.0.1:PORT: the VM pulls images through a port forwarded to this host's loopback")
+            }
+            registryPort = port
+        }
         var external: (client: KBSClient, port: UInt16, token: String)?
         if let kbs {
             guard let url = URL(string: kbs), url.scheme == "http", url.host == "127.0.0.1" || url.host == "localhost",
@@ -56,7 +89,13 @@ struct PodRun: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let initDataPath = initdata ?? "\(work)/initdata.toml"
-        if initdata == nil {
+        var workload: PodWorkload?
+        if let pod {
+            guard initdata == nil else { throw ValidationError("POD.yaml brings its own init-data (the generated policy); drop --initdata") }
+            let generated = try await GatePolicy.generate(yaml: pod, registry: registry, plainHTTP: true)
+            try InitData(policy: generated.policy).text.write(toFile: initDataPath, atomically: true, encoding: .utf8)
+            workload = try Self.podErrors { () throws(PodError) -> PodWorkload in try PodWorkload(policyData: generated.policyData) }
+        } else if initdata == nil {
             try "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n".write(toFile: initDataPath, atomically: true, encoding: .utf8)
         }
         var recorded: GoldenPCRs?
@@ -73,9 +112,11 @@ struct PodRun: AsyncParsableCommand {
             let plain = try builder.build(GuestImageBuilder.Inputs(kernel: kernel))
             return (image, try GoldenPCRs.record(SandboxVM.Configuration(image: plain)))
         }
-        var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: resource,
+        var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: secret == nil ? nil : resource,
                            brokerHostPort: try external?.port ?? Self.podErrors { () throws(PodError) -> UInt16 in try LoopbackPort.free() })
         spec.tpmCADirectory = tpmCA
+        spec.registryHostPort = registryPort
+        spec.workload = workload
         let prepared = Date().timeIntervalSince(started)
         let outcome: PodOutcome
         do {
@@ -83,6 +124,7 @@ struct PodRun: AsyncParsableCommand {
             defer { server?.stop() }
             if let external {
                 try await PodRunner.register(spec, client: external.client, adminToken: external.token, secret: secretBytes)
+                for key in keks { try await external.client.setResource(key.path, value: key.value, adminToken: external.token) }
             } else {
                 // A CA for this run, made before the boot so the broker is listening before the guest asks.
                 let ca = tpmCA ?? "\(work)/tpm-ca"
@@ -91,7 +133,9 @@ struct PodRun: AsyncParsableCommand {
                 let adminKey = Curve25519.Signing.PrivateKey()
                 let broker = try await Self.broker(ekCertificates: [certificates.root, certificates.issuer], adminKey: adminKey, directory: work)
                 let token = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
-                try await PodRunner.register(spec, client: KBSClient(transport: InProcessBrokerTransport(broker: broker)), adminToken: token, secret: secretBytes)
+                let client = KBSClient(transport: InProcessBrokerTransport(broker: broker))
+                try await PodRunner.register(spec, client: client, adminToken: token, secret: secretBytes)
+                for key in keks { try await client.setResource(key.path, value: key.value, adminToken: token) }
                 var logger = Logger(label: "hermetic.pod")
                 logger.logLevel = .critical
                 server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
@@ -108,8 +152,23 @@ struct PodRun: AsyncParsableCommand {
             throw ExitCode(error.status == 0 ? ExitStatus.collateralUnavailable.rawValue : ExitStatus.rejected.rawValue)
         }
         for line in outcome.lines { print("agent: \(line)") }
+        for exchange in outcome.exchanges { print("gate: \(exchange)") }
+        for container in outcome.containers {
+            print("container \(container.name): \(container.status.name)")
+            for line in String(decoding: container.output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                print("  | \(line)")
+            }
+        }
         func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }
-        print("image\(recorded == nil ? " and golden boot" : "") \(String(format: "%.1f", prepared)) s; from QEMU's start: READY \(seconds(outcome.ready)), ATTESTED \(seconds(outcome.attested)), released \(seconds(outcome.released)), done \(seconds(outcome.total))")
+        print("image\(recorded == nil ? " and golden boot" : "") \(String(format: "%.1f", prepared)) s; from QEMU's start: READY \(seconds(outcome.ready)), ATTESTED \(seconds(outcome.attested)), released \(seconds(outcome.released)), gate \(seconds(outcome.gate)), done \(seconds(outcome.total))")
+        if let workload {
+            let ran = outcome.containers.count == workload.containers.count && outcome.containers.allSatisfy { $0.status == .exitedSuccess }
+            guard ran else {
+                FileHandle.standardError.write(Data("pod: not every container ran to a successful exit (the guest's log: \(outcome.console.suffix(800)))\n".utf8))
+                throw ExitCode(ExitStatus.rejected.rawValue)
+            }
+        }
+        guard let secretBytes else { return }
         guard let digest = outcome.resourceDigest else { throw ExitCode(ExitStatus.rejected.rawValue) }
         let expected = Hex.encode(Array(SHA256.hash(data: secretBytes)))
         guard ConstantTime.equals(Array(digest.utf8), Array(expected.utf8)) else {

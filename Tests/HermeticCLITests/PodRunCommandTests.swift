@@ -2,8 +2,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// `hermetic pod run`'s input checks, before anything boots (the boot itself is `PodTests`' end-to-end test; the
-/// command was run by hand here with the same outcome: key released, exit 0; `--tamper` exit 1).
+/// `hermetic pod run`'s input checks, before anything boots (the boots themselves are `PodTests`' end-to-end tests;
+/// the command was run by hand here with the same outcomes: key released, exit 0; `--tamper` exit 1; a pod from an
+/// encrypted image in a loopback registry with `--kek`, the container's output printed, exit 0).
 @Suite("hermetic pod run: bad input")
 struct PodRunCommandTests {
     @Test("a missing agent or secret exits 2 with a message naming the option, and boots nothing")
@@ -24,6 +25,29 @@ struct PodRunCommandTests {
         let badGolden = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--agent", secret.path, "--secret", secret.path, "--golden", secret.path])
         #expect(badGolden.status == 2)
         #expect(badGolden.stderr.contains("hermetic_golden"))
+
+        // A pod: neither a pod nor a secret, a pod without a loopback registry, a malformed --kek, a pod whose image
+        // is not pinned and no registry to pin it: each exits 2 naming the problem.
+        let nothing = try CLIRun.hermetic(["pod", "run", "--cache", directory.path, "--agent", secret.path])
+        #expect(nothing.status == 2 && nothing.stderr.contains("POD.yaml"), "\(nothing.stderr)")
+        let pod = directory.appendingPathComponent("pod.yaml")
+        try Data("""
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: p}
+            spec:
+              containers:
+              - {name: app, image: "127.0.0.1:5000/app:v1", command: ["/bin/true"]}
+            """.utf8).write(to: pod)
+        let noRegistry = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path])
+        #expect(noRegistry.status == 2 && noRegistry.stderr.contains("--registry 127.0.0.1:PORT"), "\(noRegistry.stderr)")
+        let remote = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "registry.example:5000"])
+        #expect(remote.status == 2 && remote.stderr.contains("loopback"), "\(remote.stderr)")
+        let badKEK = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "127.0.0.1:1",
+                                          "--kek", "kbs:///default/k/1=\(secret.path)"])
+        #expect(badKEK.status == 2 && badKEK.stderr.contains("32-byte"), "\(badKEK.stderr)")
+        let unpinnable = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "127.0.0.1:1"])
+        #expect(unpinnable.status != 0 && unpinnable.status != 1, "an image the registry cannot pin is not a refusal: \(unpinnable.stderr)")
     }
 
     @Test("pod ca makes the vTPM CA once and reuses it: the same root on a second call, and the --tpm-ek-root arguments",

@@ -90,6 +90,55 @@ extension PodEndToEndTests {
                 "the guest's log names the broker's refusal: \(swapped.console)")
     }
 
+    @Test("a swapped kernel (PCR 4) gets no key and runs nothing; a vTPM whose EK the broker's CA did not certify is refused at attestation",
+          .enabled(if: PodEnvironment.available && LoopbackRegistry.executable != nil, PodEnvironment.skipMessage), .timeLimit(.minutes(8)))
+    func kernelAndEndorsementNegatives() async throws {
+        let kernel = try #require(PodEnvironment.kernel)
+        let work = try PodEnvironment.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let agent = PodEnvironment.stripped(try #require(PodEnvironment.agent), into: work)
+        let builder = GuestImageBuilder(cache: PodEnvironment.cache)
+        let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
+        let golden = try PodEnvironment.golden(try builder.build(GuestImageBuilder.Inputs(kernel: kernel)))
+        let registry = try LoopbackRegistry(storage: "\(work)/registry")
+        let kek = SecureRandom.bytes(32)
+        let encrypted = LayoutReference(directory: "\(work)/encrypted", tag: nil)
+        try await ImageEncryptor(wrappers: [try KeyProviderWrapper(kid: Self.kid, kek: kek)]).encrypt(from: try Self.busyboxImage(at: "\(work)/plain"), to: encrypted)
+        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
+        let pushed = try ImageReference(parsing: "\(registry.host)/pod/app:enc")
+        try await client.push(from: encrypted, to: pushed)
+        let pinned = "\(registry.host)/pod/app@\(try await client.resolve(pushed))"
+        let keys = [(path: try KeyProviderPacket.resourcePath(of: Self.kid), value: kek)]
+
+        // The same kernel build with 4 KiB appended: it boots, but the PE image OVMF measures into PCR 4 differs.
+        let swappedRoot = "\(work)/kernel-swapped"
+        try FileManager.default.createDirectory(atPath: swappedRoot + "/boot", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: swappedRoot + "/lib/modules", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: swappedRoot + "/lib/modules/" + kernel.release, withDestinationPath: kernel.modulesPath)
+        let swappedKernel = KernelPackage(release: kernel.release, root: swappedRoot)
+        try (try Data(contentsOf: URL(fileURLWithPath: kernel.kernelPath)) + Data(count: 4096)).write(to: URL(fileURLWithPath: swappedKernel.kernelPath))
+        let spec = try Self.podSpec(image: image, golden: golden, pinnedImage: pinned, registryPort: UInt16(registry.port), directory: work, name: "kernel")
+        var swappedSpec = spec
+        swappedSpec.image = image.replacingKernel(with: swappedKernel)
+        let expected = try PodRunner.referenceValues(for: spec), booted = try PodRunner.referenceValues(for: swappedSpec)
+        let differing = Set(expected.keys.filter { expected[$0] != booted[$0] })
+        #expect(!differing.isEmpty && differing.allSatisfy { $0.contains("pcr04") || $0.contains("pcr4") }, "only PCR 4 differs: \(differing.sorted())")
+        var started = Date()
+        let swapped = try await Self.run(spec, secret: nil, resources: keys, bootImage: image.replacingKernel(with: swappedKernel))
+        print("pod (kernel swapped): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; lines: \(swapped.lines); orders: \(swapped.exchanges)")
+        #expect(swapped.gate != nil, "the guest attests (executables is not affirming) and opens its gate: \(swapped.lines)")
+        #expect(swapped.containers.first?.status == .executionFailed, "no key, no image: \(swapped.exchanges)")
+        #expect(swapped.console.contains("PolicyDeny"), "\(swapped.console)")
+
+        // The vTPM's EK certificate comes from a CA the broker does not trust: no AK of that TPM is believed.
+        started = Date()
+        let unbound = try await Self.run(spec, secret: nil, resources: keys, bootTPMCA: "\(work)/other-ca")
+        print("pod (EK from another CA): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; lines: \(unbound.lines)")
+        #expect(unbound.ready != nil && unbound.attested == nil && unbound.gate == nil, "\(unbound.lines)")
+        #expect(unbound.refusal?.hasPrefix("attest") == true, "\(unbound.lines)")
+        #expect(unbound.containers.isEmpty && unbound.exchanges.isEmpty)
+    }
+
     /// The pod's YAML with `pinnedImage`, its generated policy as init-data, and the spec that boots it.
     static func podSpec(image: GuestImage, golden: GoldenPCRs, pinnedImage: String, registryPort: UInt16, directory: String, name: String,
                         execAllowed: Bool = false) throws -> PodSpec {

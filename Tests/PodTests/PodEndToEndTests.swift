@@ -64,7 +64,7 @@ struct PodEndToEndTests {
     /// Makes a vTPM CA, starts a broker trusting it on the spec's port and registers the pod (reference values for the
     /// spec's own command line) with the secret, all before the boot; then boots `spec` with that CA.
     static func run(_ spec: PodSpec, secret: [UInt8]?, resources: [(path: String, value: [UInt8])] = [], commandLine: String? = nil,
-                    bootInitData: String? = nil,
+                    bootInitData: String? = nil, bootImage: GuestImage? = nil, bootTPMCA: String? = nil,
                     afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void = { _, _, _ in }) async throws -> PodOutcome {
         let ca = NSTemporaryDirectory() + "/hermetic-pod-test-ca-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: ca) }
@@ -81,6 +81,11 @@ struct PodEndToEndTests {
         var booted = spec
         booted.tpmCADirectory = ca
         if let bootInitData { booted.initDataPath = bootInitData }
+        if let bootImage { booted.image = bootImage }
+        if let bootTPMCA {
+            _ = try PodRunner.makeCA(in: bootTPMCA)
+            booted.tpmCADirectory = bootTPMCA
+        }
         return try await PodRunner.boot(booted, commandLine: commandLine, afterStart: afterStart)
     }
 

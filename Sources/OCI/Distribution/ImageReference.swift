@@ -1,4 +1,5 @@
-/// An image in a registry: `HOST[:PORT]/NAME[:TAG|@DIGEST]` (an optional `docker://` prefix is dropped).
+/// An image in a registry: `HOST[:PORT]/NAME[:TAG|@DIGEST|:TAG@DIGEST]` (an optional `docker://` prefix is dropped;
+/// with both, the digest is what is fetched).
 public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// `host[:port]`.
     public var registry: String
@@ -20,6 +21,8 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
             reference = String(rest[rest.index(after: at)...])
             _ = try Digest(parsing: reference)
             rest = rest[..<at]
+            // `name:tag@digest`: the digest decides; the tag is a label for people.
+            if let colon = rest.lastIndex(of: ":"), !rest[colon...].contains("/") { rest = rest[..<colon] }
         } else if let colon = rest.lastIndex(of: ":") {
             reference = String(rest[rest.index(after: colon)...])
             rest = rest[..<colon]

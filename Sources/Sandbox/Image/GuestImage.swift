@@ -13,4 +13,10 @@ public struct GuestImage: Sendable, Hashable {
 
     /// The bzImage.
     public var kernelPath: String { kernel.kernelPath }
+
+    /// The same initramfs booted with another build of the kernel: what a host that swaps the kernel boots (PCR 4
+    /// then differs from the reference value computed for this image).
+    public func replacingKernel(with other: KernelPackage) -> GuestImage {
+        GuestImage(kernel: other, initrdPath: initrdPath, key: key, cached: cached, modules: modules)
+    }
 }
