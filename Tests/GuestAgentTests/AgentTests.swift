@@ -149,19 +149,26 @@ struct AgentTests {
 
 @Suite("hermetic-agent on SEV-SNP (fake /dev/sev-guest): HOST_DATA checked at boot and by the broker")
 struct AgentSNPTests {
-    @Test("the agent boots when HOST_DATA binds its init-data and gets the key; another HOST_DATA refuses to boot")
-    func bootOnSNP() async throws {
+    /// The fake chip, a broker holding its reference values, the affirming resource policy and `default/key/pod`, the
+    /// agent's init-data (with ``AgentTests/policy``) written to a new directory, an SNP configuration reading it, and
+    /// the certificate table carrying the VCEK.
+    static func fixture(_ name: String) async throws -> (FakeSNPChip, BrokerHarness, InitData, AgentConfiguration, [UInt8]) {
         let chip = try Shared.chip.get()
         let harness = try await BrokerHarness.make()
         try await harness.client.setReferenceValues(chip.trusteeReferenceValues, adminToken: harness.adminToken)
         try await harness.client.setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: harness.adminToken)
         try await harness.store("default/key/pod", Array("pod-key".utf8))
-        let directory = try AgentTests.temporary("agent-snp")
+        let directory = try AgentTests.temporary(name)
         let initData = try InitData(policy: AgentTests.policy)
         try GuestFiles.write("\(directory)/initdata", Array(initData.text.utf8), create: true)
         var configuration = AgentConfiguration(tee: .snp, kbsURL: "http://127.0.0.1:1")
         configuration.initDataPath = "\(directory)/initdata"
-        let table = certificateTable([(vcekGUID, Array(chip.vcek.derBytes))])
+        return (chip, harness, initData, configuration, certificateTable([(vcekGUID, Array(chip.vcek.derBytes))]))
+    }
+
+    @Test("the agent boots when HOST_DATA binds its init-data and gets the key; another HOST_DATA refuses to boot")
+    func bootOnSNP() async throws {
+        let (chip, harness, initData, configuration, table) = try await Self.fixture("agent-snp")
         let agent = try GuestAgent.boot(configuration, sevGuest: FakeSEVGuest(chip: chip, table: table, hostData: initData.snpHostData),
                                         transport: InProcessTransport(broker: harness.broker))
         #expect(agent.initDataOutcome == .matched)

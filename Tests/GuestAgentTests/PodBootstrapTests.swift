@@ -35,17 +35,7 @@ struct PodBootstrapTests {
 
     @Test("an unreachable broker is tried again with RETRY lines until it answers; then ATTESTED, RESOURCE and GATE for a policy-carrying init-data")
     func retriesUntilTheBrokerAnswers() async throws {
-        let chip = try Shared.chip.get()
-        let harness = try await BrokerHarness.make()
-        try await harness.client.setReferenceValues(chip.trusteeReferenceValues, adminToken: harness.adminToken)
-        try await harness.client.setResourcePolicy(rego: DefaultPolicies.affirming, adminToken: harness.adminToken)
-        try await harness.store("default/key/pod", Array("pod-key".utf8))
-        let directory = try AgentTests.temporary("bootstrap-retry")
-        let initData = try InitData(policy: AgentTests.policy)
-        try GuestFiles.write("\(directory)/initdata", Array(initData.text.utf8), create: true)
-        var configuration = AgentConfiguration(tee: .snp, kbsURL: "http://127.0.0.1:1")
-        configuration.initDataPath = "\(directory)/initdata"
-        let table = certificateTable([(vcekGUID, Array(chip.vcek.derBytes))])
+        let (chip, harness, initData, configuration, table) = try await AgentSNPTests.fixture("bootstrap-retry")
         let transport = FlakyTransport(inner: InProcessTransport(broker: harness.broker), failures: 2)
         var lines: [String] = []
         let outcome = await PodBootstrap.run(boot: {

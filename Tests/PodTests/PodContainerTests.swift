@@ -21,24 +21,10 @@ extension PodEndToEndTests {
     @Test("an encrypted image is pulled, decrypted with the broker's key and run through the gate; exec refused; a tampered layer and swapped init-data run nothing",
           .enabled(if: PodEnvironment.available && LoopbackRegistry.executable != nil, PodEnvironment.skipMessage), .timeLimit(.minutes(10)))
     func containerFromEncryptedImage() async throws {
-        let kernel = try #require(PodEnvironment.kernel)
         let work = try PodEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let agent = PodEnvironment.stripped(try #require(PodEnvironment.agent), into: work)
-        let builder = GuestImageBuilder(cache: PodEnvironment.cache)
-        let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
-        let golden = try PodEnvironment.golden(try builder.build(GuestImageBuilder.Inputs(kernel: kernel)))
-
-        // The tenant's side: a busybox image encrypted for the key provider, the KEK kept only by the broker.
-        let registry = try LoopbackRegistry(storage: "\(work)/registry")
-        let kek = SecureRandom.bytes(32)
-        let plain = try Self.busyboxImage(at: "\(work)/plain")
-        let encrypted = LayoutReference(directory: "\(work)/encrypted", tag: nil)
-        try await ImageEncryptor(wrappers: [try KeyProviderWrapper(kid: Self.kid, kek: kek)]).encrypt(from: plain, to: encrypted)
-        let pushed = try ImageReference(parsing: "\(registry.host)/pod/app:enc")
-        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
-        try await client.push(from: encrypted, to: pushed)
-        let pinned = "\(registry.host)/pod/app@\(try await client.resolve(pushed))"
+        let tenant = try await EncryptedPod.make(in: work)
+        let (image, golden, registry, kek, encrypted, client, pinned) = (tenant.image, tenant.golden, tenant.registry, tenant.kek, tenant.encrypted, tenant.client, tenant.pinned)
 
         // The pod runs; the exec the policy does not list is refused while the container runs.
         let spec = try Self.podSpec(image: image, golden: golden, pinnedImage: pinned, registryPort: UInt16(registry.port), directory: work, name: "run")
@@ -96,18 +82,8 @@ extension PodEndToEndTests {
         let kernel = try #require(PodEnvironment.kernel)
         let work = try PodEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
-        let agent = PodEnvironment.stripped(try #require(PodEnvironment.agent), into: work)
-        let builder = GuestImageBuilder(cache: PodEnvironment.cache)
-        let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
-        let golden = try PodEnvironment.golden(try builder.build(GuestImageBuilder.Inputs(kernel: kernel)))
-        let registry = try LoopbackRegistry(storage: "\(work)/registry")
-        let kek = SecureRandom.bytes(32)
-        let encrypted = LayoutReference(directory: "\(work)/encrypted", tag: nil)
-        try await ImageEncryptor(wrappers: [try KeyProviderWrapper(kid: Self.kid, kek: kek)]).encrypt(from: try Self.busyboxImage(at: "\(work)/plain"), to: encrypted)
-        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
-        let pushed = try ImageReference(parsing: "\(registry.host)/pod/app:enc")
-        try await client.push(from: encrypted, to: pushed)
-        let pinned = "\(registry.host)/pod/app@\(try await client.resolve(pushed))"
+        let tenant = try await EncryptedPod.make(in: work)
+        let (image, golden, registry, kek, pinned) = (tenant.image, tenant.golden, tenant.registry, tenant.kek, tenant.pinned)
         let keys = [(path: try KeyProviderPacket.resourcePath(of: Self.kid), value: kek)]
 
         // The same kernel build with 4 KiB appended: it boots, but the PE image OVMF measures into PCR 4 differs.
@@ -211,6 +187,36 @@ extension PodEndToEndTests {
         index.manifests = [try layout.writeBlob(try manifest.encoded(), mediaType: MediaType.imageManifest)]
         try layout.writeIndex(index)
         return LayoutReference(directory: directory, tag: nil)
+    }
+}
+
+/// The guest image with the agent, the golden PCRs, and the tenant's side of a pod: a busybox image encrypted for
+/// the key provider (the KEK kept only by the broker), pushed to a docker-registry on loopback and pinned by digest.
+struct EncryptedPod {
+    let image: GuestImage
+    let golden: GoldenPCRs
+    let registry: LoopbackRegistry
+    let kek: [UInt8]
+    let encrypted: LayoutReference
+    let client: RegistryClient
+    let pinned: String
+
+    static func make(in work: String) async throws -> EncryptedPod {
+        let kernel = try #require(PodEnvironment.kernel)
+        let agent = PodEnvironment.stripped(try #require(PodEnvironment.agent), into: work)
+        let builder = GuestImageBuilder(cache: PodEnvironment.cache)
+        let image = try builder.build(GuestImageBuilder.Inputs(kernel: kernel, agent: agent))
+        let golden = try PodEnvironment.golden(try builder.build(GuestImageBuilder.Inputs(kernel: kernel)))
+        let registry = try LoopbackRegistry(storage: "\(work)/registry")
+        let kek = SecureRandom.bytes(32)
+        let encrypted = LayoutReference(directory: "\(work)/encrypted", tag: nil)
+        try await ImageEncryptor(wrappers: [try KeyProviderWrapper(kid: PodEndToEndTests.kid, kek: kek)])
+            .encrypt(from: try PodEndToEndTests.busyboxImage(at: "\(work)/plain"), to: encrypted)
+        let client = RegistryClient(transport: URLSessionRegistryTransport(), plainHTTP: true)
+        let pushed = try ImageReference(parsing: "\(registry.host)/pod/app:enc")
+        try await client.push(from: encrypted, to: pushed)
+        return EncryptedPod(image: image, golden: golden, registry: registry, kek: kek, encrypted: encrypted, client: client,
+                            pinned: "\(registry.host)/pod/app@\(try await client.resolve(pushed))")
     }
 }
 
