@@ -81,7 +81,7 @@ public struct GuestAgent: Sendable {
     ///
     /// - Throws: ``GuestAttesterError`` (`badInput`) when there is no init-data policy, or the policy's load error.
     public func gate(executor: any Executor, log: @escaping @Sendable (String) -> Void = { _ in }) throws -> Gate {
-        guard let source = initData?.data["policy.rego"] else {
+        guard let source = initData?.policy else {
             throw GuestAttesterError(.badInput, "the init-data carries no policy.rego: the agent serves no gate without a policy")
         }
         let policy = try AgentPolicy(source: source)

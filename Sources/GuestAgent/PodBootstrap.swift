@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Gate
 import GuestAttester
 import HermeticCore
 import KBSClient
@@ -103,7 +104,7 @@ public enum PodBootstrap {
             report("DONE")
             return .done(success: false)
         }
-        if serveGate, agent.initData?.data["policy.rego"] != nil {
+        if serveGate, agent.initData?.policy != nil {
             report("GATE")
             return .gate(agent)
         }

@@ -58,9 +58,6 @@ public struct PodWorkload: Sendable, Hashable {
         }.map(\.element)
     }
 
-    /// The capabilities the host asks for (the runtime's own set, within the policy's defaults).
-    static let capabilities = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
-
     /// The runtime's own mounts, as the host declares them (the policy knows them as `default_mounts`).
     static var runtimeMounts: [[String: Any]] { [
         ["destination": "/proc", "type": "proc", "source": "proc", "options": ["nosuid", "noexec", "nodev"]],
@@ -75,7 +72,8 @@ public struct PodWorkload: Sendable, Hashable {
         let process: [String: Any] = [
             "Args": container.args, "Env": container.env, "Cwd": "/", "NoNewPrivileges": container.noNewPrivileges,
             "User": ["UID": container.runAsUser ?? 0, "GID": 0],
-            "Capabilities": ["Bounding": capabilities, "Effective": capabilities, "Permitted": capabilities],
+            "Capabilities": ["Bounding": RuntimeBundle.capabilities, "Effective": RuntimeBundle.capabilities,
+                             "Permitted": RuntimeBundle.capabilities],
         ]
         return ["container_id": id, "exec_id": id, "OCI": [
             "Process": process, "Mounts": runtimeMounts,

@@ -45,25 +45,18 @@ public final class GateClient {
 
     /// Sends an order and returns the reply's status.
     public func order(_ verb: Verb, noun: [UInt8], uid: UInt64) throws -> GateStatus {
-        try exchange(FrameCodec.encode(.order(verb, uid: uid, noun: noun)), uid: uid)
+        try orderReadingBody(verb, noun: noun, uid: uid).0
     }
 
     /// Sends an order and returns the reply's status and body: the output bytes of an executed `ReadStdout` or
     /// `ReadStderr`, empty for every other order.
     public func orderReadingBody(_ verb: Verb, noun: [UInt8], uid: UInt64) throws -> (GateStatus, [UInt8]) {
-        guard SocketIO.writeAll(fd, FrameCodec.encode(.order(verb, uid: uid, noun: noun))) else {
-            throw SocketError(message: "the gate closed the connection")
-        }
-        guard let reply = try nextReply() else { throw SocketError(message: "the gate closed the connection") }
-        guard reply.uid == uid, let status = GateStatus(rawValue: reply.code) else {
-            throw SocketError(message: "reply for UID \(reply.uid), code \(reply.code): not an answer to UID \(uid)")
-        }
-        return (status, reply.body)
+        try exchange(FrameCodec.encode(.order(verb, uid: uid, noun: noun)), uid: uid)
     }
 
     /// Polls the status of an order.
     public func poll(uid: UInt64) throws -> GateStatus {
-        try exchange(FrameCodec.encode(.poll(uid: uid)), uid: uid)
+        try exchange(FrameCodec.encode(.poll(uid: uid)), uid: uid).0
     }
 
     /// Sends raw bytes (for tests that play a misbehaving host) and returns the next reply, or `nil` if the gate
@@ -73,12 +66,12 @@ public final class GateClient {
         return try nextReply()
     }
 
-    private func exchange(_ bytes: [UInt8], uid: UInt64) throws -> GateStatus {
+    private func exchange(_ bytes: [UInt8], uid: UInt64) throws -> (GateStatus, [UInt8]) {
         guard let reply = try sendRaw(bytes) else { throw SocketError(message: "the gate closed the connection") }
         guard reply.uid == uid, let status = GateStatus(rawValue: reply.code) else {
             throw SocketError(message: "reply for UID \(reply.uid), code \(reply.code): not an answer to UID \(uid)")
         }
-        return status
+        return (status, reply.body)
     }
 
     /// The next reply frame, skipping (and recording) doorbells; `nil` at end of stream.

@@ -7,23 +7,17 @@ import OCI
 /// no libcurl). Every request goes to `mirror` (`HOST:PORT`), whatever registry the image names: images are pinned by
 /// digest in the policy, so the mirror can only serve the content the digests name, or fail.
 public struct RegistryMirrorTransport: RegistryTransport {
-    /// Where requests go.
-    public let host: String
-    /// The port.
-    public let port: Int
-    private let timeout: TimeAmount
+    private let http: HTTPTransport
 
     /// A transport to `mirror` (`HOST:PORT`).
     ///
-    /// - Throws: ``OCIError`` (`malformed`) naming a mirror that is not `HOST:PORT`.
+    /// - Throws: ``OCIError`` (`malformed`) naming a mirror that is not `HOST[:PORT]`.
     public init(mirror: String, timeout: TimeAmount = .seconds(60)) throws {
-        guard let colon = mirror.lastIndex(of: ":"), let port = Int(mirror[mirror.index(after: colon)...]), (1...65535).contains(port),
-              colon > mirror.startIndex else {
+        do {
+            http = try HTTPTransport(url: "http://" + mirror, timeout: timeout)
+        } catch {
             throw OCIError(.malformed, "registry mirror \(mirror) is not HOST:PORT")
         }
-        host = String(mirror[..<colon])
-        self.port = port
-        self.timeout = timeout
     }
 
     public func send(_ request: RegistryRequest) async throws -> RegistryResponse {
@@ -33,11 +27,10 @@ public struct RegistryMirrorTransport: RegistryTransport {
         let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
             + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
         do {
-            let response = try await HTTPTransport(host: host, port: port, timeout: timeout)
-                .send(method: request.method, path: path, headers: request.headers, body: request.body)
+            let response = try await http.send(method: request.method, path: path, headers: request.headers, body: request.body)
             return RegistryResponse(status: response.status, headers: response.headers, body: response.body)
         } catch {
-            throw OCIError(.io, "cannot reach the registry mirror \(host):\(port): \(error)")
+            throw OCIError(.io, "cannot reach the registry mirror \(http.host):\(http.port): \(error)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The runtime configuration (`config.json`) written beside each unpacked root: what `runc spec` gives, made
+/// The runtime configuration (`config.json`) of a bundle ``RuncExecutor`` runs, written beside each unpacked root by
+/// the guest's image pipeline: what `runc spec` gives, made
 /// stricter for a confidential pod: a read-only root, its own network namespace with no interface but loopback,
 /// no terminal, and the masked and read-only kernel paths runc recommends. The process itself (arguments,
 /// environment, working directory, user) is replaced by the one in the CreateContainer order the gate accepted.
