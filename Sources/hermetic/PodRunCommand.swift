@@ -39,7 +39,7 @@ struct PodRun: AsyncParsableCommand {
 
     @OptionGroup var options: PodImageOptions
     @Argument(help: "The pod's Kubernetes YAML (a Pod, or a Deployment's or Job's template).") var pod: String?
-    @Option(help: "The registry the guest pulls the pod's images from, 127.0.0.1:PORT (plain HTTP, forwarded into the VM).") var registry: String?
+    @Option(help: "The registry the guest pulls the pod's images from, 127.0.0.1:PORT or http://127.0.0.1:PORT (plain HTTP, forwarded into the VM).") var registry: String?
     @Option(help: "A key-encryption key for the in-process broker, KID=FILE (kbs:///REPO/TYPE/TAG=32-byte file, as given to image encrypt --kek); repeatable.") var kek: [String] = []
     @Option(help: "The file whose bytes the broker stores as the resource.") var secret: String?
     @Option(help: "The resource path (REPO/TYPE/TAG), with --secret.") var resource = "pod/key/one"
@@ -69,8 +69,10 @@ struct PodRun: AsyncParsableCommand {
         }
         var registryPort: UInt16?
         if pod != nil {
-            guard let registry, registry.hasPrefix("127.0.0.1:") || registry.hasPrefix("localhost:"),
-                  let port = registry.split(separator: ":").last.flatMap({ UInt16($0) }), port > 0 else {
+            let authority = registry.map { $0.hasPrefix("http://") ? String($0.dropFirst("http://".count)) : $0 }
+                .map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+            guard let authority, authority.hasPrefix("127.0.0.1:") || authority.hasPrefix("localhost:"),
+                  let port = authority.split(separator: ":").last.flatMap({ UInt16($0) }), port > 0 else {
                 throw ValidationError("POD.yaml needs --registry 127.0.0.1:PORT: the VM pulls images through a port forwarded to this host's loopback")
             }
             registryPort = port
