@@ -29,8 +29,8 @@ public struct ReferenceValueSnapshot: ReferenceValueLookup {
         var rego: [String: Value] = [:]
         for value in values {
             table[value.id] = value
-            if !value.isExpired(at: time), let converted = try? JSONReader.parse(value.value.serialized()) {
-                rego[value.id] = converted
+            if !value.isExpired(at: time) {
+                rego[value.id] = Value(value.value)
             }
         }
         self.values = table

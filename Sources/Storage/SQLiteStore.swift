@@ -58,6 +58,15 @@ public final class SQLiteStore: BrokerStore, Sendable {
         migrator.registerMigration("v3-session-binding") { db in
             try db.execute(sql: "ALTER TABLE session ADD COLUMN binding TEXT")
         }
+        // The rows of `session`, kept by triggers so that admitting a session costs one read, however many are live.
+        migrator.registerMigration("v4-session-count") { db in
+            try db.execute(sql: """
+                CREATE TABLE session_count (id INTEGER PRIMARY KEY CHECK (id = 0), value INTEGER NOT NULL);
+                INSERT INTO session_count (id, value) SELECT 0, COUNT(*) FROM session;
+                CREATE TRIGGER session_insert_count AFTER INSERT ON session BEGIN UPDATE session_count SET value = value + 1; END;
+                CREATE TRIGGER session_delete_count AFTER DELETE ON session BEGIN UPDATE session_count SET value = value - 1; END;
+                """)
+        }
         return migrator
     }
 
@@ -156,8 +165,13 @@ public final class SQLiteStore: BrokerStore, Sendable {
 
     public func insertSession(_ session: SessionRecord, liveLimit: Int, now: Date) async throws -> Bool {
         try await run("creating a session") { db in
-            let live = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM session WHERE expires_at > ?"), arguments: [now.timeIntervalSince1970]) ?? 0
-            guard live < liveLimit else { return false }
+            // The stored count includes expired sessions not yet collected: only when it reaches the limit are they
+            // collected here, so the limit is enforced on live sessions without counting them on every admission.
+            let count = try db.cachedStatement(sql: "SELECT value FROM session_count WHERE id = 0")
+            if try Int.fetchOne(count) ?? 0 >= liveLimit {
+                try db.cachedStatement(sql: "DELETE FROM session WHERE expires_at <= ?").execute(arguments: [now.timeIntervalSince1970])
+                guard try Int.fetchOne(count) ?? 0 < liveLimit else { return false }
+            }
             try db.cachedStatement(sql: "INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token, binding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [session.id, session.version, session.tee, session.nonce, session.createdAt.timeIntervalSince1970,
                             session.expiresAt.timeIntervalSince1970, session.state.rawValue, session.token, session.binding]

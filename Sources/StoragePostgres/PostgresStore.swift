@@ -93,6 +93,22 @@ public final class PostgresStore: BrokerStore, Sendable {
                     CREATE OR REPLACE TRIGGER reference_value_generation AFTER INSERT OR UPDATE OR DELETE ON reference_value
                     FOR EACH ROW EXECUTE FUNCTION hermetic_raise_generation()
                     """,
+                    // The rows of `session`, kept by a trigger so that admitting a session costs one read, however
+                    // many are live.
+                    "CREATE TABLE IF NOT EXISTS session_count (id INT PRIMARY KEY CHECK (id = 0), value BIGINT NOT NULL)",
+                    "INSERT INTO session_count (id, value) SELECT 0, COUNT(*) FROM session ON CONFLICT (id) DO NOTHING",
+                    """
+                    CREATE OR REPLACE FUNCTION hermetic_count_sessions() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP = 'INSERT' THEN UPDATE session_count SET value = value + 1 WHERE id = 0;
+                        ELSE UPDATE session_count SET value = value - 1 WHERE id = 0; END IF;
+                        RETURN NULL;
+                    END $$
+                    """,
+                    """
+                    CREATE OR REPLACE TRIGGER session_count AFTER INSERT OR DELETE ON session
+                    FOR EACH ROW EXECUTE FUNCTION hermetic_count_sessions()
+                    """,
                 ] {
                     try await connection.query(statement, logger: logger)
                 }
@@ -231,9 +247,16 @@ public final class PostgresStore: BrokerStore, Sendable {
         // The count and the insert are serialised across replicas, so the live limit holds for the whole cluster.
         return try await transaction(what) { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Lock.sessions.rawValue))", logger: logger)
-            let counted = try await Self.collect(connection.query("SELECT COUNT(*) AS live FROM session WHERE expires_at > \(nowSeconds)", logger: logger))
-            let live = try counted.first.map { try Self.decode($0, "live", as: Int64.self, what) } ?? 0
-            guard live < liveLimit else { return false }
+            // The stored count includes expired sessions not yet collected: only when it reaches the limit are they
+            // collected here, so the limit holds on live sessions without counting them on every admission.
+            func stored() async throws -> Int64 {
+                let rows = try await Self.collect(connection.query("SELECT value FROM session_count WHERE id = 0", logger: logger))
+                return try rows.first.map { try Self.decode($0, "value", as: Int64.self, what) } ?? 0
+            }
+            if try await stored() >= liveLimit {
+                try await connection.query("DELETE FROM session WHERE expires_at <= \(nowSeconds)", logger: logger)
+                guard try await stored() < liveLimit else { return false }
+            }
             try await connection.query("""
                 INSERT INTO session (id, version, tee, nonce, created_at, expires_at, state, token, binding)
                 VALUES (\(session.id), \(session.version), \(session.tee), \(session.nonce), \(session.createdAt.timeIntervalSince1970),

@@ -88,4 +88,16 @@ struct JSONParsingTests {
         #expect(value.canonicalJSON() == expected)
         #expect(try JSONDecoder().decode(JSONValue.self, from: Data(value.serialized(pretty: true).utf8)) == value)
     }
+
+    @Test("integers are written as Swift prints them, at every magnitude and at both ends of Int64")
+    func integers() throws {
+        var values: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, 1234567890, .max, .min, .max - 1, .min + 1]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 { values.append(Int64.random(in: .min ... .max, using: &generator) >> Int64.random(in: 0...62, using: &generator)) }
+        for value in values {
+            #expect(JSONValue.int(value).serialized() == String(value))
+            #expect(JSONValue.double(Double(value % 1_000_000_000)).serialized() == String(value % 1_000_000_000))
+        }
+        #expect(JSONValue.array(values.map(JSONValue.int)).serialized() == "[" + values.map(String.init).joined(separator: ",") + "]")
+    }
 }

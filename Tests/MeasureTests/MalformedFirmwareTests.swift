@@ -7,18 +7,6 @@ import TestSupport
 /// a digest or a typed ``MeasureError``.
 @Suite("Malformed firmware")
 struct MalformedFirmwareTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("random bytes in the GUID table, the SEV metadata and the TDVF descriptor: digests or typed errors")
     func mutations() throws {
         let original = try Fixtures.bytes("ovmf/OVMF.fd")
@@ -28,7 +16,7 @@ struct MalformedFirmwareTests {
         let tdvfStart = original.count - Int(ByteReader.uint32(tdvfEntry, at: tdvfEntry.endIndex - 4))
         // The table and footer (last 200 bytes), the SEV block (16 + 5 × 12), the TDVF descriptor (16 + 6 × 32).
         let regions = [(original.count - 200)..<original.count, sevStart..<(sevStart + 76), tdvfStart..<(tdvfStart + 208)]
-        var generator = Generator(state: 7)
+        var generator = SeededRandom(seed: 7)
         var outcomes = (digests: 0, errors: 0)
         let type = try #require(VCPUType.named("EPYC-v4"))
         for round in 0..<40 {

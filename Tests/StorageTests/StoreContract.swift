@@ -62,11 +62,17 @@ enum StoreContract {
         #expect(try await store.auditRecords() == [record])
         #expect(try await store.sessionSnapshot(id: "a") == SessionSnapshot(session: try await store.session(id: "a"), generation: generation))
         #expect(try await store.sessionSnapshot(id: "zzz") == SessionSnapshot(session: nil, generation: generation))
-        // Once "b" has expired it no longer counts, and collection removes it.
+        // Once "b" has expired it no longer counts: admission at the limit collects it.
         let later = now.addingTimeInterval(20)
         #expect(try await store.insertSession(session("c"), liveLimit: 2, now: later))
-        #expect(try await store.deleteExpiredSessions(now: later) == 1)
         #expect(try await store.session(id: "b") == nil)
+        #expect(try await store.deleteExpiredSessions(now: later) == 0)
+        // Collection removes the rest once they expire, and the count admission reads follows it.
+        let muchLater = now.addingTimeInterval(1000)
+        #expect(try await store.deleteExpiredSessions(now: muchLater) == 2)
+        #expect(try await store.insertSession(session("d", expires: 2000), liveLimit: 2, now: muchLater))
+        #expect(try await store.insertSession(session("e", expires: 2000), liveLimit: 2, now: muchLater))
+        #expect(try await !store.insertSession(session("f", expires: 2000), liveLimit: 2, now: muchLater))
     }
 
     static func policies(_ backing: Backing) async throws {

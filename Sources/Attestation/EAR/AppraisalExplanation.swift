@@ -208,12 +208,7 @@ extension AppraisalPolicy {
     /// - Parameter snapshot: the reference values the policy was compiled with, to tell expired from missing.
     /// - Throws: ``EARError`` `.policy` when evaluation fails or yields no `trust_claims` object.
     public func appraiseExplained(_ annotatedEvidence: JSONValue, at time: Date = Date(), snapshot: ReferenceValueSnapshot?) throws -> (EARSubmodule, AppraisalExplanation) {
-        let input: Value
-        do {
-            input = try JSONReader.parse(annotatedEvidence.serialized())
-        } catch {
-            throw EARError(.policy, "the claims are not valid policy input: \(error)")
-        }
+        let input = Value(annotatedEvidence)
         let trace = EvaluationTrace()
         let vectorValue: Value
         do {

@@ -1,5 +1,6 @@
 import Foundation
 import HermeticCore
+import ReferenceValues
 import Rego
 
 /// An attestation (appraisal) policy as Trustee's attestation service runs it: Rego whose `data.policy.trust_claims`
@@ -43,12 +44,7 @@ public struct AppraisalPolicy: Sendable {
     /// - Returns: the submodule for the EAR.
     /// - Throws: ``EARError`` `.policy` when evaluation fails or yields no `trust_claims` object.
     public func appraise(_ annotatedEvidence: JSONValue, at time: Date = Date()) throws -> EARSubmodule {
-        let input: Value
-        do {
-            input = try JSONReader.parse(annotatedEvidence.serialized())
-        } catch {
-            throw EARError(.policy, "the claims are not valid policy input: \(error)")
-        }
+        let input = Value(annotatedEvidence)
         let vectorValue: Value
         let extensionValue: Value?
         do {

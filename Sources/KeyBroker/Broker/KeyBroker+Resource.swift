@@ -2,6 +2,7 @@ import Attestation
 import Foundation
 import HermeticCore
 import JOSE
+import ReferenceValues
 import Rego
 import Storage
 
@@ -83,8 +84,8 @@ extension KeyBroker {
         ])
         do {
             // The data document differs per request: the compiled query is rebased on it, not compiled again.
-            let result = try allowQuery.replacingData(with: try JSONReader.parse(data.serialized()))
-                .evaluate(input: try JSONReader.parse(claims.serialized()), print: { _ in })
+            let result = try allowQuery.replacingData(with: Rego.Value(data))
+                .evaluate(input: Rego.Value(claims), print: { _ in })
             let allowed = result.first?["hermetic_allow"] == .bool(true)
             metrics.policyEvaluation(allowed: allowed)
             return allowed

@@ -169,9 +169,8 @@ public final class KeyBroker: Sendable {
         } else {
             var loaded: [String: ConfigurationCache.ReferenceValue] = [:]
             for (name, json) in try await store.referenceValues() {
-                guard let stored = StoredReferenceValue.decode(id: name, json: json),
-                      let value = try? JSONReader.parse(stored.value.serialized()) else { continue }
-                loaded[name] = ConfigurationCache.ReferenceValue(value: value, expires: stored.expires)
+                guard let stored = StoredReferenceValue.decode(id: name, json: json) else { continue }
+                loaded[name] = ConfigurationCache.ReferenceValue(value: Rego.Value(stored.value), expires: stored.expires)
             }
             configurationCache.store(referenceValues: loaded, generation: generation)
             records = loaded
