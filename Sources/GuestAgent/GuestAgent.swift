@@ -67,7 +67,7 @@ public struct GuestAgent: Sendable {
             evidence = source
         case .tdx:
             let driver = TSMReport(root: configuration.tsmRoot, provider: .tdxGuest, readsAuxblob: false, entries: tsmEntries ?? ConfigfsEntries())
-            if let initData { outcome = try InitDataCheck.check(initData, tdxQuote: try TDXEvidenceSource(driver: driver, ccelPath: nil).quote(reportData: [])) }
+            if let initData { outcome = try InitDataCheck.check(initData, tdxQuote: try driver.report(inblob: []).outblob) }
             let ccel = configuration.ccelPath.flatMap { try? GuestFiles.read($0) }
             let start = try CCEventLogAssembly.firmwareReplay(ccel: ccel, rtmr: TDXRTMRRegister.rtmr)
             let tdxMeasurements = try RuntimeMeasurements(register: TDXRTMRRegister(directory: configuration.tdxMeasurementsDirectory), logPath: configuration.aaelPath,
