@@ -144,7 +144,12 @@ struct TDXRuntimeEventLogTests {
         #expect(try await Self.received(source).eventLog == nil)
         try measurements.record(try .startContainer("c1", image: Self.image))
         let log = try #require(try await Self.received(source).eventLog)
-        #expect(log.starts(with: CCEventLogAssembly.specIDHeader()))
+        let header = CCEventLogAssembly.specIDHeader()
+        #expect(log.starts(with: header))
+        // Trustee reads the header's data as 24 bytes, u32 count, count × (u16 id, u16 size), u8 vendor size, vendor
+        // bytes, and requires that to be the whole data.
+        #expect(Int(header[28]) | Int(header[29]) << 8 == header.count - 32)
+        #expect(header.count - 32 == 24 + 4 + 4 * 1 + 1)
         let parsed = try CCEventLog(bytes: log)
         #expect(parsed.events.count == 1)
         #expect(parsed.replayedRTMRs()[3] == (try tree.read()))
