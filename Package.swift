@@ -367,7 +367,7 @@ let package = Package(
         .target(
             name: "GuestAttester",
             dependencies: [
-                "HermeticCore", "KBSClient", "TPM", "SEVSNP", "TDX", "InitData",
+                "HermeticCore", "KBSClient", "TPM", "SEVSNP", "TDX", "InitData", "EventLog",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -390,7 +390,7 @@ let package = Package(
             name: "GuestAgentTests",
             dependencies: [
                 "GuestAttester", "GuestAgent", "Gate", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
-                "InitData", "JOSE", "HermeticCore", "EventLog",
+                "InitData", "JOSE", "HermeticCore", "EventLog", "TDX",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -11,6 +11,10 @@ import HermeticCore
 ///
 /// Reading stops at the end of the bytes or at padding (an event header of all 0xFF or all zero bytes, as in the
 /// CCEL's log area).
+///
+/// A crypto-agile header is recognised by its `Spec ID Event03` signature, or by an all-zero signature on an
+/// `EV_NO_ACTION` first event: guest-components' fixed header for a TDX guest without a CCEL carries no signature,
+/// and Trustee reads the algorithm list without checking it.
 public struct TCGEventLog: Sendable, Hashable {
     /// The log's format.
     public enum Format: String, Sendable, Hashable {
@@ -37,6 +41,8 @@ public struct TCGEventLog: Sendable, Hashable {
     public let header: TCGEvent?
     /// The events after the header (every event of a legacy log).
     public let events: [TCGEvent]
+    /// The bytes the header and the events occupy: the padding, or whatever follows the log, starts here.
+    public let length: Int
 
     /// Reads a log.
     ///
@@ -44,7 +50,7 @@ public struct TCGEventLog: Sendable, Hashable {
     public init(bytes: [UInt8]) throws {
         var cursor = LogCursor(bytes)
         let first = try Self.legacyEvent(&cursor, number: 0)
-        if first.type == TCGEvent.noAction, first.data.starts(with: Array("Spec ID Event03\0".utf8)) {
+        if first.type == TCGEvent.noAction, Self.isSpecIDSignature(first.data) {
             var spec = LogCursor(first.data, from: 16)
             _ = try spec.take(8, "Spec ID header versions")
             let count = Int(try spec.u32("Spec ID algorithm count"))
@@ -76,6 +82,7 @@ public struct TCGEventLog: Sendable, Hashable {
                 events.append(TCGEvent(index: index, type: type, digests: digests, data: try cursor.take(size, "event \(number) data")))
             }
             self.events = events
+            length = cursor.offset
         } else {
             format = .legacySHA1
             digestSizes = [Self.sha1: 20]
@@ -85,7 +92,14 @@ public struct TCGEventLog: Sendable, Hashable {
                 events.append(try Self.legacyEvent(&cursor, number: events.count))
             }
             self.events = events
+            length = cursor.offset
         }
+    }
+
+    /// `Spec ID Event03` and its NUL, or 16 zero bytes (guest-components' `EL_HEADER`) followed by a header's worth
+    /// of data.
+    private static func isSpecIDSignature(_ data: [UInt8]) -> Bool {
+        data.starts(with: Array("Spec ID Event03\0".utf8)) || (data.count >= 29 && data.prefix(16).allSatisfy { $0 == 0 })
     }
 
     /// A `TCG_PCR_EVENT`: index, type, SHA-1 digest, size, data.

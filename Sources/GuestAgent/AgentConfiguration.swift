@@ -27,10 +27,14 @@ public struct AgentConfiguration: Sendable {
     public var tsmRoot = "/sys/kernel/config/tsm/report"
     /// `/dev/sev-guest`, when SNP reports go through the ioctl rather than configfs-tsm.
     public var sevGuestDevice: String?
-    /// The AAEL file.
+    /// The runtime-measurement log: the text AAEL on a TPM, TCG2 `EV_EVENT_TAG` entries on TDX.
     public var aaelPath = "/run/hermetic/aael"
     /// The runtime-measurement PCR.
     public var runtimePCR = TPMPCRRegister.defaultRuntimePCR
+    /// TDX: the measurement registers' sysfs directory (Linux 6.16 and later); runtime events extend its RTMR3.
+    public var tdxMeasurementsDirectory = TDXRTMRRegister.defaultDirectory
+    /// TDX: the CCEL table, the firmware's event log; `nil` when there is none.
+    public var ccelPath: String? = "/sys/firmware/acpi/tables/data/CCEL"
 
     /// A configuration with the defaults for everything but the TEE and the broker.
     public init(tee: TEEKind, kbsURL: String) {

@@ -17,7 +17,7 @@ public struct GuestAgent: Sendable {
     public let evidence: any EvidenceSource
     /// The broker session.
     public let session: KBSSession
-    /// Runtime measurements (TPM only).
+    /// Runtime measurements (a TPM's PCR, or TDX's RTMR3; none on SEV-SNP).
     public let measurements: RuntimeMeasurements?
     /// What the init-data check found.
     public let initDataOutcome: InitDataCheck.Outcome?
@@ -66,9 +66,14 @@ public struct GuestAgent: Sendable {
             if let initData { outcome = try InitDataCheck.check(initData, snpReport: try source.report(reportData: []).report) }
             evidence = source
         case .tdx:
-            let source = TDXEvidenceSource(driver: TSMReport(root: configuration.tsmRoot, provider: .tdxGuest, readsAuxblob: false, entries: tsmEntries ?? ConfigfsEntries()))
-            if let initData { outcome = try InitDataCheck.check(initData, tdxQuote: try source.quote(reportData: [])) }
-            evidence = source
+            let driver = TSMReport(root: configuration.tsmRoot, provider: .tdxGuest, readsAuxblob: false, entries: tsmEntries ?? ConfigfsEntries())
+            if let initData { outcome = try InitDataCheck.check(initData, tdxQuote: try driver.report(inblob: []).outblob) }
+            let ccel = configuration.ccelPath.flatMap { try? GuestFiles.read($0) }
+            let start = try CCEventLogAssembly.firmwareReplay(ccel: ccel, rtmr: TDXRTMRRegister.rtmr)
+            let tdxMeasurements = try RuntimeMeasurements(register: TDXRTMRRegister(directory: configuration.tdxMeasurementsDirectory), logPath: configuration.aaelPath,
+                                                          format: .tcg2(measurementRegisterIndex: TDXRTMRRegister.measurementRegisterIndex, startingValue: start))
+            measurements = tdxMeasurements
+            evidence = TDXEvidenceSource(driver: driver, ccelPath: configuration.ccelPath, measurements: tdxMeasurements)
         }
         let client = KBSClient(transport: try transport ?? HTTPTransport(url: configuration.kbsURL))
         return GuestAgent(configuration: configuration, initData: initData, evidence: evidence,

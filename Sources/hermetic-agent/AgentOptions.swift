@@ -29,6 +29,12 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "The AAEL runtime-measurement log.")
     var aael = "/run/hermetic/aael"
 
+    @Option(help: "TDX: the measurement registers' sysfs directory (Linux 6.16+); runtime events extend RTMR3.")
+    var tdxMeasurements = TDXRTMRRegister.defaultDirectory
+
+    @Option(help: "TDX: the CCEL table (the firmware's event log).")
+    var ccel = "/sys/firmware/acpi/tables/data/CCEL"
+
     func configuration() throws -> AgentConfiguration {
         guard let kind = AgentConfiguration.TEEKind(rawValue: tee) else {
             throw AgentExit.fail(GuestAttesterError(.badInput, "--tee must be one of tpm, snp, tdx (got \(tee))"))
@@ -41,6 +47,8 @@ struct AgentOptions: ParsableArguments {
         configuration.tsmRoot = tsmRoot
         configuration.sevGuestDevice = sevGuest
         configuration.aaelPath = aael
+        configuration.tdxMeasurementsDirectory = tdxMeasurements
+        configuration.ccelPath = ccel
         return configuration
     }
 }

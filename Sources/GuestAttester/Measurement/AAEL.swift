@@ -123,3 +123,22 @@ extension AAELEvent {
         return le(index) + le(UInt32(6)) + le(UInt32(1)) + le(algorithmID) + algorithm.hash(data) + le(UInt32(data.count)) + data
     }
 }
+
+extension AAELEvent {
+    /// Reads the event back from its TCG2 event data (``taggedEventData``).
+    ///
+    /// - Throws: ``GuestAttesterError`` (`badInput`) when the data is not an AAEL tagged event or its text breaks
+    ///   the format rules.
+    public init(taggedEventData data: [UInt8]) throws(GuestAttesterError) {
+        func le32(_ at: Int) -> Int { (0..<4).reduce(0) { $0 | Int(data[at + $1]) << (8 * $1) } }
+        guard data.count >= 8, le32(0) == Int(Self.taggedEventID) else {
+            throw GuestAttesterError(.badInput, "event data is not an AAEL tagged event (no LEAA tag)")
+        }
+        guard le32(4) == data.count - 8 else {
+            throw GuestAttesterError(.badInput, "AAEL tagged event declares \(le32(4)) bytes of text, carries \(data.count - 8)")
+        }
+        let fields = String(decoding: data[8...], as: UTF8.self).split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 3 else { throw GuestAttesterError(.badInput, "AAEL tagged event text is not <domain> <operation> <content>") }
+        try self.init(domain: fields[0], operation: fields[1], content: fields[2])
+    }
+}

@@ -1,7 +1,8 @@
 import Crypto
 import TPM
 
-/// A register runtime measurements are extended into: a TPM PCR, or (later) a TDX RTMR.
+/// A register runtime measurements are extended into: a TPM PCR (``TPMPCRRegister``), or TDX's RTMR3
+/// (``TDXRTMRRegister``).
 public protocol MeasurementRegister: Sendable {
     /// The hash the register uses (its AAEL `INIT/<alg>` name is ``AAELAlgorithm``).
     var algorithm: AAELAlgorithm { get }
@@ -44,7 +45,8 @@ public enum AAELAlgorithm: String, Sendable, Hashable, CaseIterable {
 /// guest-components extends runtime measurements into PCR 17 by default, which a TPM only lets locality 2–4 extend:
 /// from `/dev/tpmrm0` (locality 0) that fails with TPM_RC_LOCALITY, on swtpm as on a vTPM. The agent therefore uses
 /// PCR 15 by default: not resettable, extendable at locality 0, and written by nothing else in this guest (no IMA,
-/// no systemd-stub, no shim). On TDX the same PCR number maps to RTMR2 under Trustee's PCR→CCMR rule.
+/// no systemd-stub, no shim). TDX does not use a PCR number: ``TDXRTMRRegister`` is RTMR3 (guest-components' PCR 17),
+/// since PCR 15 would map to RTMR2, which holds the kernel command line and initrd.
 public struct TPMPCRRegister: MeasurementRegister {
     /// The default runtime-measurement PCR.
     public static let defaultRuntimePCR = 15

@@ -10,7 +10,8 @@ public struct QuoteEvidence: Sendable {
     public var quoteBytes: [UInt8]
     /// The parsed quote.
     public var quote: Quote
-    /// The CC event log (the CCEL ACPI table's log area), when the evidence carries one.
+    /// The CC event log (the CCEL ACPI table's log area, and any runtime events the guest appended), when the
+    /// evidence carries one.
     public var eventLog: [UInt8]?
 
     /// Reads evidence in any of the accepted forms.

@@ -42,10 +42,7 @@ extension DCAPVerifier {
             var claims = DCAPClaims.claims(of: verified)
             if let log = evidence.eventLog, let report = quote.tdReport {
                 let eventLog = try CCEventLog(bytes: log)
-                let mismatched = eventLog.mismatchedRTMRs(report.rtmrs)
-                guard mismatched.isEmpty else {
-                    throw TDXError(.eventLogReplay, "the CC event log does not replay to " + mismatched.map { "RTMR\($0.index) (quote \(Hex.encode($0.quote.prefix(8)))…, replay \(Hex.encode($0.replayed.prefix(8)))…)" }.joined(separator: ", "))
-                }
+                try eventLog.checkReplay(against: report.rtmrs)
                 claims["uefi_event_logs"] = eventLog.claims
             }
             if let reason = options.policy.rejection(of: verified.verdict) {
