@@ -318,7 +318,7 @@ let package = Package(
             dependencies: ["ImageCrypt", "ImageCryptKBS", "ImageUnpack", "OCI", "JOSE", "HermeticCore", "KeyBroker", "Attestation", "Storage",
                            "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "_CryptoExtras", package: "swift-crypto"),
-                           "OCIHTTPClient", "OCIURLSession"]
+                           "OCIHTTPClient", "OCIURLSession", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport", "EventLog"]),

@@ -186,10 +186,7 @@ public struct FakeSNPChip: Sendable {
         return extensions
     }
 
-    private func pem(_ certificate: X509Certificate) -> String {
-        let body = Data(certificate.derBytes).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-        return "-----BEGIN CERTIFICATE-----\n\(body)\n-----END CERTIFICATE-----\n"
-    }
+    private func pem(_ certificate: X509Certificate) -> String { TestCertificateBuilder.pem(certificate: Array(certificate.derBytes)) }
 }
 
 extension FakeSNPChip {

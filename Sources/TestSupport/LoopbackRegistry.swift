@@ -16,15 +16,49 @@ public final class LoopbackRegistry: @unchecked Sendable {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Starts the registry and waits until `/v2/` answers.
+    /// Token authentication as the registry itself enforces it (its `auth: token` configuration): every request
+    /// without a valid Bearer token is answered `401` with a challenge naming `realm`, `service` and the scope.
+    public struct TokenAuth: Sendable {
+        /// Where clients fetch tokens.
+        public var realm: String
+        /// The `service` (the tokens' audience).
+        public var service: String
+        /// The issuer the tokens must name.
+        public var issuer: String
+        /// The PEM certificates a token's signing certificate must chain to.
+        public var rootCertificatesPEM: String
+
+        /// Creates the configuration.
+        public init(realm: String, service: String, issuer: String, rootCertificatesPEM: String) {
+            self.realm = realm
+            self.service = service
+            self.issuer = issuer
+            self.rootCertificatesPEM = rootCertificatesPEM
+        }
+    }
+
+    /// Starts the registry and waits until `/v2/` answers (with `401` when `tokenAuth` is set).
     ///
     /// - Throws: ``LoopbackRegistry/Failure`` when it is not installed or does not answer in 10 s.
-    public init(storage: String) throws {
+    public init(storage: String, tokenAuth: TokenAuth? = nil) throws {
         guard let executable = Self.executable else { throw Failure("docker-registry is not installed (apt-get install docker-registry)") }
         port = Int.random(in: 20_000...50_000)
         host = "127.0.0.1:\(port)"
         let config = storage + "/registry.yml"
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
+        var auth = ""
+        if let tokenAuth {
+            try tokenAuth.rootCertificatesPEM.write(toFile: storage + "/token-roots.pem", atomically: true, encoding: .utf8)
+            auth = """
+
+                auth:
+                  token:
+                    realm: \(tokenAuth.realm)
+                    service: \(tokenAuth.service)
+                    issuer: \(tokenAuth.issuer)
+                    rootcertbundle: \(storage)/token-roots.pem
+                """
+        }
         try """
             version: 0.1
             log:
@@ -34,18 +68,32 @@ public final class LoopbackRegistry: @unchecked Sendable {
                 rootdirectory: \(storage)/registry-data
             http:
               addr: \(host)
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+            """.appending(auth).write(toFile: config, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve", config]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<100 {
-            if let url = URL(string: "http://\(host)/v2/"), (try? Data(contentsOf: url)) != nil { return }
+            if Self.accepts(port: port) { return }
             Thread.sleep(forTimeInterval: 0.1)
         }
         process.terminate()
         throw Failure("docker-registry did not answer on \(host)")
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    private static func accepts(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     /// Why the registry could not be started.

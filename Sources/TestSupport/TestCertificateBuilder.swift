@@ -50,6 +50,11 @@ public enum TestCertificateBuilder {
         return serializer.serializedBytes
     }
 
+    /// `der` as a PEM `CERTIFICATE` block.
+    public static func pem(certificate der: [UInt8]) -> String {
+        PEMDocument(type: "CERTIFICATE", derBytes: der).pemString + "\n"
+    }
+
     /// A DER certificate.
     public static func certificate(
         serial: [UInt8] = [0], issuer: [UInt8], subject: [UInt8], notBefore: Date, notAfter: Date,
