@@ -46,12 +46,16 @@ public final class PodHost {
         return (status, uid, body)
     }
 
-    /// Polls `uid` until it reports an exit or `timeout` seconds pass; returns the last status.
-    public func waitForExit(uid: UInt64, timeout: Double) throws -> GateStatus {
+    /// Polls `uid` until it reports an exit or `timeout` seconds pass; returns the last status. `whileRunning` is
+    /// called about every half second in between (to stream output, for example).
+    public func waitForExit(uid: UInt64, timeout: Double, whileRunning: () throws -> Void = {}) throws -> GateStatus {
         let deadline = Date().addingTimeInterval(timeout)
+        var polls = 0
         while true {
             let status = try client.poll(uid: uid)
             if status == .exitedSuccess || status == .exitedFailure || status.isRefusal || Date() > deadline { return status }
+            polls += 1
+            if polls % 5 == 0 { try whileRunning() }
             Thread.sleep(forTimeInterval: 0.1)
         }
     }
@@ -59,21 +63,44 @@ public final class PodHost {
     /// Reads a container's standard output until the gate returns nothing more, or returns what it has when the
     /// policy refuses (an empty output).
     public func readOutput(container id: String) throws -> [UInt8] {
+        var stream = OutputStream(container: id)
+        try stream.drain(self)
+        return stream.output
+    }
+
+    /// One container's standard output as the host reads it through the gate: each read returns what the container
+    /// wrote since the previous one; a refusal stops further reads (the policy does not let the host see it).
+    struct OutputStream {
+        let container: String
         var output: [UInt8] = []
-        while output.count < 1 << 20 {
-            let reply = try send(.readStdout, ["container_id": id, "exec_id": id, "len": 65536])
-            guard reply.status == .ok, !reply.body.isEmpty else { break }
-            output += reply.body
+        var refused = false
+
+        init(container: String) { self.container = container }
+
+        /// Reads until the gate has nothing new, handing each piece to `onOutput`.
+        mutating func drain(_ host: PodHost, onOutput: ([UInt8]) -> Void = { _ in }) throws {
+            while !refused, output.count < 1 << 20 {
+                let reply = try host.send(.readStdout, ["container_id": container, "exec_id": container, "len": 65536])
+                guard reply.status == .ok else {
+                    refused = true
+                    return
+                }
+                guard !reply.body.isEmpty else { return }
+                output += reply.body
+                onOutput(reply.body)
+            }
         }
-        return output
     }
 
     /// Plays the pod: CreateSandbox, then each container in the declared order (create, start, and for every
     /// container that exits by itself, its exit and output), then removal of each container and DestroySandbox.
-    /// `afterStart` runs once each container has started (a caller probing the gate, for example).
+    /// `afterStart` runs once each container has started (a caller probing the gate, for example); `onOutput` gets
+    /// each piece of a container's output as it is read, while the container runs (about every half second) and
+    /// after it exits. A container still running at `exitTimeout` is removed like the others (`runc delete --force`).
     ///
     /// - Throws: the socket's error when the channel broke; refusals are recorded, not thrown.
     public func run(_ workload: PodWorkload, exitTimeout: Double = 120,
+                    onOutput: (PodWorkload.Container, [UInt8]) -> Void = { _, _ in },
                     afterStart: (PodHost, PodWorkload.Container, String) throws -> Void = { _, _, _ in }) throws -> [ContainerRun] {
         var runs: [ContainerRun] = []
         guard try send(.createSandbox, ["hostname": "pod", "storages": [], "kernel_modules": [], "sandbox_pidns": false]).status == .ok else {
@@ -94,8 +121,12 @@ public final class PodHost {
                 break
             }
             try afterStart(self, container, id)
-            let exit = try waitForExit(uid: started.uid, timeout: exitTimeout)
-            runs.append(ContainerRun(name: container.name, status: exit, output: try readOutput(container: id)))
+            var stream = OutputStream(container: id)
+            let exit = try waitForExit(uid: started.uid, timeout: exitTimeout) {
+                try stream.drain(self) { onOutput(container, $0) }
+            }
+            try stream.drain(self) { onOutput(container, $0) }
+            runs.append(ContainerRun(name: container.name, status: exit, output: stream.output))
             if container.isInit, exit != .exitedSuccess { break }
         }
         for id in ids.reversed() { try send(.removeContainer, ["container_id": id]) }

@@ -58,8 +58,9 @@ public enum PodRunner {
     /// Boots `spec` (with `commandLine` instead of the spec's when given), calls `prepare` with the VM's vTPM (its
     /// EK certificates' private CA exists from here) while the guest boots, then reads the agent's lines until `DONE`,
     /// the port closing, or `timeout`. When the agent opens the gate (`GATE`), the host plays the spec's workload
-    /// through it (``PodHost/run(_:exitTimeout:afterStart:)``, with `afterStart`) and the outcome records every order
-    /// and each container's exit and output.
+    /// through it (``PodHost/run(_:exitTimeout:onOutput:afterStart:)``, with `onOutput` and `afterStart`; a container
+    /// still running after `timeout` is removed) and the outcome records every order and each container's exit and
+    /// output.
     /// The VM is torn down before this returns. The guest reaches its agent ~11 s after QEMU starts under TCG and
     /// sooner with KVM, so a broker should be up before the boot: make the CA first (``makeCA(in:)`` with
     /// ``PodSpec/tpmCADirectory``) rather than configuring the broker in `prepare` (a test run under load saw the
@@ -69,23 +70,25 @@ public enum PodRunner {
     ///   console's tail), or what `prepare` throws.
     public static func boot(_ spec: PodSpec, commandLine: String? = nil, timeout: Double = 180,
                             prepare: @Sendable (SwtpmState) async throws -> Void = { _ in },
+                            onOutput: @escaping @Sendable (PodWorkload.Container, [UInt8]) -> Void = { _, _ in },
                             afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void = { _, _, _ in }) async throws -> PodOutcome {
         let vm = try SandboxVM(spec.vmConfiguration(commandLine: commandLine))
         defer { vm.shutdown() }
         try await prepare(vm.tpm)
-        return try await Self.read(vm, workload: spec.workload ?? PodWorkload(containers: []), timeout: timeout, afterStart: afterStart)
+        return try await Self.read(vm, workload: spec.workload ?? PodWorkload(containers: []), timeout: timeout, onOutput: onOutput, afterStart: afterStart)
     }
 
     /// Reads on a thread of its own: the channel blocks, and the broker may be serving on this process's
     /// cooperative pool.
     private static func read(_ vm: SandboxVM, workload: PodWorkload, timeout: Double,
+                             onOutput: @escaping @Sendable (PodWorkload.Container, [UInt8]) -> Void,
                              afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void) async throws -> PodOutcome {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PodOutcome, any Error>) in
             let thread = Thread {
                 do {
                     var outcome = try Self.readLines(vm, timeout: timeout)
                     if outcome.gate != nil {
-                        try Self.play(workload, in: vm, outcome: &outcome, timeout: timeout, afterStart: afterStart)
+                        try Self.play(workload, in: vm, outcome: &outcome, timeout: timeout, onOutput: onOutput, afterStart: afterStart)
                     }
                     continuation.resume(returning: outcome)
                 } catch {
@@ -113,10 +116,11 @@ public enum PodRunner {
 
     /// Plays `workload` through the gate the agent opened on the control channel.
     private static func play(_ workload: PodWorkload, in vm: SandboxVM, outcome: inout PodOutcome, timeout: Double,
+                             onOutput: (PodWorkload.Container, [UInt8]) -> Void,
                              afterStart: (PodHost, PodWorkload.Container, String) throws -> Void) throws {
         let host = PodHost(client: GateClient(connectedDescriptor: try vm.controlStream(timeout: timeout)))
         do {
-            outcome.containers = try host.run(workload, exitTimeout: timeout) { host, container, id in
+            outcome.containers = try host.run(workload, exitTimeout: timeout, onOutput: onOutput) { host, container, id in
                 outcome.started[container.name] = Date().timeIntervalSince(vm.startedAt)
                 try afterStart(host, container, id)
             }

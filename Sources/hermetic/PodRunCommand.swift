@@ -49,6 +49,7 @@ struct PodRun: AsyncParsableCommand {
     @Option(help: "A broker already running on this host's loopback, http://127.0.0.1:PORT, instead of one in process (needs --admin-key and --tpm-ca).") var kbs: String?
     @Option(name: .customLong("admin-key"), help: "The broker's admin private key (PEM), with --kbs.") var adminKey: String?
     @Option(name: .customLong("tpm-ca"), help: "The vTPM CA directory kept across boots (hermetic pod ca); the --kbs broker runs with --tpm-ek-root on its two certificates.") var tpmCA: String?
+    @Option(help: "Seconds to wait for the agent, and for each container to exit; a container still running then is stopped and removed.") var timeout: Double = 180
 
     func run() async throws {
         guard let agent = options.agent, FileManager.default.isReadableFile(atPath: agent) else {
@@ -142,7 +143,11 @@ struct PodRun: AsyncParsableCommand {
                 logger.logLevel = .critical
                 server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()
             }
-            outcome = try await PodRunner.boot(spec, commandLine: tamper.map { spec.commandLine + " " + $0 })
+            // Each container's output is printed as the host reads it through the gate, a whole line at a time.
+            let lines = LinePrinter()
+            outcome = try await PodRunner.boot(spec, commandLine: tamper.map { spec.commandLine + " " + $0 }, timeout: timeout,
+                                               onOutput: { container, bytes in lines.take(bytes, from: container.name) })
+            lines.flush()
         } catch let error as SandboxError {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(error.code == .measurement ? ExitStatus.badInput.rawValue : ExitStatus(error.kind).rawValue)
@@ -155,12 +160,7 @@ struct PodRun: AsyncParsableCommand {
         }
         for line in outcome.lines { print("agent: \(line)") }
         for exchange in outcome.exchanges { print("gate: \(exchange)") }
-        for container in outcome.containers {
-            print("container \(container.name): \(container.status.name)")
-            for line in String(decoding: container.output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
-                print("  | \(line)")
-            }
-        }
+        for container in outcome.containers { print("container \(container.name): \(container.status.name)") }
         func seconds(_ value: Double?) -> String { value.map { String(format: "%.1f s", $0) } ?? "-" }
         print("image\(recorded == nil ? " and golden boot" : "") \(String(format: "%.1f", prepared)) s; from QEMU's start: READY \(seconds(outcome.ready)), ATTESTED \(seconds(outcome.attested)), released \(seconds(outcome.released)), gate \(seconds(outcome.gate)), done \(seconds(outcome.total))")
         if let workload {
@@ -230,5 +230,29 @@ struct PodCA: ParsableCommand {
             return try SwtpmState.create(in: work, caDirectory: dir)
         }
         print("--tpm-ek-root \(state.rootCertificatePath) --tpm-ek-root \(state.issuerCertificatePath)")
+    }
+}
+
+/// Prints containers' output as `NAME | line`, each line once it is complete (the rest at ``flush()``).
+private final class LinePrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: [String: [UInt8]] = [:]
+
+    func take(_ bytes: [UInt8], from container: String) {
+        lock.withLock {
+            var buffer = pending[container, default: []] + bytes
+            while let newline = buffer.firstIndex(of: 0x0A) {
+                print("\(container) | \(String(decoding: buffer[..<newline], as: UTF8.self))")
+                buffer.removeSubrange(...newline)
+            }
+            pending[container] = buffer
+        }
+    }
+
+    func flush() {
+        lock.withLock {
+            for (container, rest) in pending where !rest.isEmpty { print("\(container) | \(String(decoding: rest, as: UTF8.self))") }
+            pending = [:]
+        }
     }
 }
