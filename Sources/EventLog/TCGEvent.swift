@@ -37,6 +37,8 @@ public struct TCGEvent: Sendable, Hashable {
 
     /// `EV_NO_ACTION`: informational, never extended into a PCR.
     public static let noAction: UInt32 = 0x3
+    /// `EV_EVENT_TAG`: tagged event data (guest-components' runtime events on TDX).
+    public static let eventTag: UInt32 = 0x6
 
     /// The TCG name of the event type, as Trustee reports it (`EV_SEPARATOR`, `EV_EFI_ACTION`, …).
     public var typeName: String {

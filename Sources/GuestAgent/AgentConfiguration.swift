@@ -34,7 +34,7 @@ public struct AgentConfiguration: Sendable {
     /// TDX: the measurement registers' sysfs directory (Linux 6.16 and later); runtime events extend its RTMR3.
     public var tdxMeasurementsDirectory = TDXRTMRRegister.defaultDirectory
     /// TDX: the CCEL table, the firmware's event log; `nil` when there is none.
-    public var ccelPath: String? = "/sys/firmware/acpi/tables/data/CCEL"
+    public var ccelPath: String? = TDXEvidenceSource.defaultCCELPath
 
     /// A configuration with the defaults for everything but the TEE and the broker.
     public init(tee: TEEKind, kbsURL: String) {

@@ -60,17 +60,9 @@ public final class PodHost {
         }
     }
 
-    /// Reads a container's standard output until the gate returns nothing more, or returns what it has when the
-    /// policy refuses (an empty output).
-    public func readOutput(container id: String) throws -> [UInt8] {
-        var stream = OutputStream(container: id)
-        try stream.drain(self)
-        return stream.output
-    }
-
     /// One container's standard output as the host reads it through the gate: each read returns what the container
     /// wrote since the previous one; a refusal stops further reads (the policy does not let the host see it).
-    struct OutputStream {
+    struct OutputReader {
         let container: String
         var output: [UInt8] = []
         var refused = false
@@ -121,12 +113,12 @@ public final class PodHost {
                 break
             }
             try afterStart(self, container, id)
-            var stream = OutputStream(container: id)
+            var output = OutputReader(container: id)
             let exit = try waitForExit(uid: started.uid, timeout: exitTimeout) {
-                try stream.drain(self) { onOutput(container, $0) }
+                try output.drain(self) { onOutput(container, $0) }
             }
-            try stream.drain(self) { onOutput(container, $0) }
-            runs.append(ContainerRun(name: container.name, status: exit, output: stream.output))
+            try output.drain(self) { onOutput(container, $0) }
+            runs.append(ContainerRun(name: container.name, status: exit, output: output.output))
             if container.isInit, exit != .exitedSuccess { break }
         }
         for id in ids.reversed() { try send(.removeContainer, ["container_id": id]) }

@@ -37,7 +37,7 @@ public final class LoopbackRegistry: @unchecked Sendable {
         }
     }
 
-    /// Starts the registry and waits until `/v2/` answers (with `401` when `tokenAuth` is set).
+    /// Starts the registry and waits until it accepts connections.
     ///
     /// - Throws: ``LoopbackRegistry/Failure`` when it is not installed or does not answer in 10 s.
     public init(storage: String, tokenAuth: TokenAuth? = nil) throws {

@@ -33,7 +33,7 @@ struct AgentOptions: ParsableArguments {
     var tdxMeasurements = TDXRTMRRegister.defaultDirectory
 
     @Option(help: "TDX: the CCEL table (the firmware's event log).")
-    var ccel = "/sys/firmware/acpi/tables/data/CCEL"
+    var ccel = TDXEvidenceSource.defaultCCELPath
 
     func configuration() throws -> AgentConfiguration {
         guard let kind = AgentConfiguration.TEEKind(rawValue: tee) else {

@@ -1,3 +1,4 @@
+import EventLog
 import HermeticCore
 
 /// One AAEL event entry, `<Domain> <Operation> <Content>` (Trustee's `confidential-containers-eventlog.md`):
@@ -114,13 +115,8 @@ extension AAELEvent {
     /// event data), `u32 size`, the tagged event data.
     public func tcg2Event(measurementRegisterIndex index: UInt32, algorithm: AAELAlgorithm) -> [UInt8] {
         let data = taggedEventData
-        let algorithmID: UInt16 = switch algorithm {
-        case .sha256: 0x000B
-        case .sha384: 0x000C
-        case .sha512: 0x000D
-        }
-        func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
-        return le(index) + le(UInt32(6)) + le(UInt32(1)) + le(algorithmID) + algorithm.hash(data) + le(UInt32(data.count)) + data
+        return littleEndianBytes(index) + littleEndianBytes(TCGEvent.eventTag) + littleEndianBytes(UInt32(1))
+            + littleEndianBytes(algorithm.tcgAlgorithmID) + algorithm.hash(data) + littleEndianBytes(UInt32(data.count)) + data
     }
 }
 

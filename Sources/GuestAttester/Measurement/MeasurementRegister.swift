@@ -30,6 +30,15 @@ public enum AAELAlgorithm: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The TCG algorithm id (`TPM_ALG_ID`) an event log names it by.
+    public var tcgAlgorithmID: UInt16 {
+        switch self {
+        case .sha256: 0x000B
+        case .sha384: 0x000C
+        case .sha512: 0x000D
+        }
+    }
+
     /// The hash of `bytes`.
     public func hash(_ bytes: [UInt8]) -> [UInt8] {
         switch self {

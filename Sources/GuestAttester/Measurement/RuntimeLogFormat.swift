@@ -47,7 +47,7 @@ public enum RuntimeLogFormat: Sendable, Hashable {
         var value = startingValue
         for (number, event) in log.events.enumerated() {
             let expected = algorithm.hash(event.data)
-            guard event.index == index, event.type == 6, event.digests.count == 1, event.digests[0].bytes == expected else {
+            guard event.index == index, event.type == TCGEvent.eventTag, event.digests.count == 1, event.digests[0].bytes == expected else {
                 throw GuestAttesterError(.badInput, "runtime event \(number + 1) is not an EV_EVENT_TAG of MR index \(index) carrying the \(algorithm.rawValue) of its data")
             }
             events.append(try AAELEvent(taggedEventData: event.data))

@@ -13,13 +13,10 @@ public enum CCEventLogAssembly {
     /// `Spec ID Event03` structure (platform class 0, spec version 2.0 errata 2, UINTN of 64 bits) listing
     /// `algorithm` alone, with no vendor information.
     public static func specIDHeader(algorithm: AAELAlgorithm = .sha384) -> [UInt8] {
-        let id: UInt16 = switch algorithm {
-        case .sha256: 0x000B
-        case .sha384: 0x000C
-        case .sha512: 0x000D
-        }
-        let data = Array("Spec ID Event03\0".utf8) + le(UInt32(0)) + [0, 2, 2, 2] + le(UInt32(1)) + le(id) + le(UInt16(algorithm.size)) + [0]
-        return le(UInt32(0)) + le(UInt32(3)) + [UInt8](repeating: 0, count: 20) + le(UInt32(data.count)) + data
+        let data = Array("Spec ID Event03\0".utf8) + littleEndianBytes(UInt32(0)) + [0, 2, 2, 2] + littleEndianBytes(UInt32(1))
+            + littleEndianBytes(algorithm.tcgAlgorithmID) + littleEndianBytes(UInt16(algorithm.size)) + [0]
+        return littleEndianBytes(UInt32(0)) + littleEndianBytes(TCGEvent.noAction) + [UInt8](repeating: 0, count: 20)
+            + littleEndianBytes(UInt32(data.count)) + data
     }
 
     /// The CCEL table's log cut at its padding.
@@ -58,6 +55,4 @@ public enum CCEventLogAssembly {
         guard registers.indices.contains(rtmr) else { throw GuestAttesterError(.badInput, "there is no RTMR\(rtmr)") }
         return registers[rtmr]
     }
-
-    private static func le<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
 }

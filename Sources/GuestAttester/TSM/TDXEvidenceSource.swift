@@ -5,6 +5,8 @@ import KBSClient
 /// event log, both base64. The event log is assembled as guest-components does (``CCEventLogAssembly``): the CCEL
 /// table cut at its padding, the runtime events extended into RTMR3, eight 0xFF bytes.
 public struct TDXEvidenceSource: EvidenceSource {
+    /// Where Linux exposes the ACPI CCEL table, the firmware's CC event log.
+    public static let defaultCCELPath = "/sys/firmware/acpi/tables/data/CCEL"
     /// The configfs-tsm driver.
     public let driver: TSMReport
     /// The CCEL table (`/sys/firmware/acpi/tables/data/CCEL`), if read.
@@ -13,7 +15,7 @@ public struct TDXEvidenceSource: EvidenceSource {
     public let measurements: RuntimeMeasurements?
 
     /// Creates a source.
-    public init(driver: TSMReport, ccelPath: String? = "/sys/firmware/acpi/tables/data/CCEL", measurements: RuntimeMeasurements? = nil) {
+    public init(driver: TSMReport, ccelPath: String? = defaultCCELPath, measurements: RuntimeMeasurements? = nil) {
         self.driver = driver
         self.ccelPath = ccelPath
         self.measurements = measurements

@@ -3,8 +3,6 @@ import EventLog
 import HermeticCore
 
 extension CCEventLog {
-    /// `EV_EVENT_TAG`, the type of guest-components' runtime (AAEL) events.
-    public static let eventTag: UInt32 = 0x6
     /// The tag id of an AAEL entry: `"AAEL"` read as a little-endian u32, so the data starts with `LEAA`.
     public static let aaelTag: [UInt8] = Array("LEAA".utf8)
 
@@ -18,7 +16,7 @@ extension CCEventLog {
     /// - Throws: ``TDXError`` `.eventLogReplay` naming the registers that differ (quoted and replayed values), or the
     ///   AAEL event whose text does not hash to its digest.
     public func checkReplay(against quoted: [[UInt8]]) throws {
-        for (number, event) in events.enumerated() where event.type == Self.eventTag && event.data.starts(with: Self.aaelTag) {
+        for (number, event) in events.enumerated() where event.type == TCGEvent.eventTag && event.data.starts(with: Self.aaelTag) {
             let expected = Array(SHA384.hash(data: event.data))
             guard let digest = event.digests.first(where: { $0.algorithm == Self.sha384 }), digest.bytes == expected else {
                 throw TDXError(.eventLogReplay, "AAEL event \(number + 1) (MR index \(event.index)) does not carry the SHA-384 of its data: its text is not what was measured")
