@@ -349,7 +349,7 @@ let package = Package(
             name: "PodTests",
             dependencies: [
                 "Pod", "Sandbox", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TPM", "InitData", "HermeticCore",
-                "Gate", "OCI", "OCIURLSession", "ImageCrypt", "TestSupport",
+                "Gate", "OCI", "OCIURLSession", "ImageCrypt", "TestSupport", "GuestAgent",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -390,7 +390,7 @@ let package = Package(
             name: "GuestAgentTests",
             dependencies: [
                 "GuestAttester", "GuestAgent", "Gate", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TestSupport", "TPM", "SEVSNP",
-                "InitData", "JOSE", "HermeticCore", "EventLog", "TDX",
+                "InitData", "JOSE", "HermeticCore", "EventLog", "TDX", "Pod", "Rego",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,14 +1,15 @@
 /// The broker policies a vTPM pod is registered with.
 public enum PodPolicies {
-    /// The attestation policy id the pod's policy is stored under: the broker appraises every CPU-class evidence
+    /// The attestation policy id the pods' policy is stored under: the broker appraises every CPU-class evidence
     /// with `default_<class>`, so a broker dedicated to pods replaces Trustee's default (which reads only PCR 11
-    /// for `tpm`).
+    /// for `tpm`). The policy is the same for every pod; what differs per pod is its registration.
     public static let attestationPolicyID = "default_cpu"
 
-    /// An EAR appraisal policy for a vTPM sandbox guest: `hardware` is affirmed when PCR 0–3 and 5–7 equal the
-    /// golden boot's (`tpm_pcr00`…), `executables` when PCR 4 (kernel and initrd) and PCR 9 (command line and
-    /// initrd) equal the computed values, `configuration` when PCR 8 equals the init-data binding. Anything else
-    /// keeps Trustee's defaults (33, 97, 36): a warning or contraindicated status.
+    /// An EAR appraisal policy for vTPM sandbox guests, over the pods registered in
+    /// ``PodRegistration/referenceValueID``: `hardware` is affirmed when PCR 0–3 and 5–7 equal some pod's firmware
+    /// (its golden boot), `executables` when PCR 4 (kernel and initrd) and PCR 9 (command line and initrd) are one
+    /// pod's, `configuration` when PCR 4, 8 (init-data) and 9 are all that same pod's: a known kernel with another
+    /// pod's init-data is not affirmed. Anything else keeps Trustee's defaults (33, 97, 36).
     public static let vtpmAttestation = """
         package policy
 
@@ -41,37 +42,44 @@ public enum PodPolicies {
         	"sourced-data": sourced_data,
         }
 
-        firmware_matches if {
-        	input.tpm.pcr00 in query_reference_value("tpm_pcr00")
-        	input.tpm.pcr01 in query_reference_value("tpm_pcr01")
-        	input.tpm.pcr02 in query_reference_value("tpm_pcr02")
-        	input.tpm.pcr03 in query_reference_value("tpm_pcr03")
-        	input.tpm.pcr05 in query_reference_value("tpm_pcr05")
-        	input.tpm.pcr06 in query_reference_value("tpm_pcr06")
-        	input.tpm.pcr07 in query_reference_value("tpm_pcr07")
+        pods := query_reference_value("vtpm_pods")
+
+        firmware_matches(pod) if {
+        	count(pod.firmware) == 7
+        	every name, value in pod.firmware {
+        		input.tpm[name] == value
+        	}
         }
 
         hardware := 2 if {
         	input.tpm
-        	firmware_matches
+        	some pod in pods
+        	firmware_matches(pod)
         }
 
         executables := 3 if {
         	input.tpm
-        	input.tpm.pcr04 in query_reference_value("tpm_pcr04")
-        	input.tpm.pcr09 in query_reference_value("tpm_pcr09")
+        	some pod in pods
+        	input.tpm.pcr04 == pod.pcr04
+        	input.tpm.pcr09 == pod.pcr09
         }
 
         configuration := 2 if {
         	input.tpm
-        	input.tpm.pcr08 in query_reference_value("tpm_pcr08")
+        	some pod in pods
+        	input.tpm.pcr04 == pod.pcr04
+        	input.tpm.pcr08 == pod.pcr08
+        	input.tpm.pcr09 == pod.pcr09
         }
         """
 
-    /// The resource policy: release only to a guest whose every submodule is affirming (Trustee's `affirming.rego`
-    /// meaning, as `KeyBroker`'s `DefaultPolicies.affirming`).
-    public static let affirmingResource = """
+    /// The resource policy: a resource goes to a guest whose every submodule is affirming (Trustee's
+    /// `affirming.rego` meaning) and whose PCR 0–9 are, all together, those of one registered pod that lists the
+    /// resource's path. A pod's guest never receives another pod's resources, and a resource no pod lists goes to no
+    /// one.
+    public static let podResource = """
         package policy
+
         import rego.v1
 
         default allow := false
@@ -79,6 +87,16 @@ public enum PodPolicies {
         allow if {
         	count(input.submods) > 0
         	not any_not_affirming
+        	tpm := input.submods.cpu0["ear.veraison.annotated-evidence"].tpm
+        	some pod in query_reference_value("vtpm_pods")
+        	tpm.pcr04 == pod.pcr04
+        	tpm.pcr08 == pod.pcr08
+        	tpm.pcr09 == pod.pcr09
+        	count(pod.firmware) == 7
+        	every name, value in pod.firmware {
+        		tpm[name] == value
+        	}
+        	concat("/", data["resource-path"]) in pod.resources
         }
 
         any_not_affirming if {

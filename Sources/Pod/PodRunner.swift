@@ -26,16 +26,43 @@ public enum PodRunner {
                                                  initDataPCR8: pcr8, golden: spec.golden)
     }
 
-    /// Registers `spec` with the broker behind `client`: its reference values, ``PodPolicies/vtpmAttestation`` as
-    /// ``PodPolicies/attestationPolicyID``, ``PodPolicies/affirmingResource``, and `secret` at the resource path when
-    /// the pod has one (an image's key-encryption keys are stored when the image is encrypted).
+    /// Registers `spec` with the broker behind `client` as pod ``PodSpec/name``: its ``PodRegistration`` (PCR 0–9
+    /// and the paths of `resources` and of ``PodSpec/resourcePath``) added to the broker's registered pods (a pod
+    /// of the same name is replaced, others are kept), ``PodPolicies/vtpmAttestation`` as
+    /// ``PodPolicies/attestationPolicyID`` and ``PodPolicies/podResource`` as the resource policy; then `secret` at
+    /// the resource path when the pod has one, and each of `resources` (an image's key-encryption keys, the
+    /// sealed secrets' keys and values).
     ///
-    /// - Throws: ``KBSClientError`` with the broker's refusal, or what ``referenceValues(for:commandLine:)`` throws.
-    public static func register(_ spec: PodSpec, client: KBSClient, adminToken: String, secret: [UInt8]?) async throws {
-        try await client.setReferenceValues(try referenceValues(for: spec), adminToken: adminToken)
-        try await client.setAttestationPolicy(id: PodPolicies.attestationPolicyID, rego: PodPolicies.vtpmAttestation, adminToken: adminToken)
-        try await client.setResourcePolicy(rego: PodPolicies.affirmingResource, adminToken: adminToken)
+    /// - Throws: ``KBSClientError`` with the broker's refusal, ``PodError`` when the registered pods cannot be read,
+    ///   or what ``referenceValues(for:commandLine:)`` throws.
+    public static func register(_ spec: PodSpec, client: KBSClient, adminToken: String, secret: [UInt8]?,
+                                resources: [(path: String, value: [UInt8])] = []) async throws {
+        let paths = resources.map(\.path) + (secret == nil ? [] : spec.resourcePath.map { [$0] } ?? [])
+        try await register(try PodRegistration(name: spec.name, referenceValues: try referenceValues(for: spec), resources: paths),
+                           client: client, adminToken: adminToken)
         if let path = spec.resourcePath, let secret { try await client.setResource(path, value: secret, adminToken: adminToken) }
+        for resource in resources { try await client.setResource(resource.path, value: resource.value, adminToken: adminToken) }
+    }
+
+    /// Adds (or replaces) `registration` among the broker's registered pods and stores the pods' policies. Two
+    /// registrations racing on one broker can lose one of them (the pods are read, then written): that pod's guest
+    /// is then refused, never given more.
+    ///
+    /// - Throws: ``KBSClientError`` with the broker's refusal; ``PodError`` when the stored pods are malformed.
+    public static func register(_ registration: PodRegistration, client: KBSClient, adminToken: String) async throws {
+        let registered = try await registeredPods(client: client, adminToken: adminToken)
+        try await client.setReferenceValues([PodRegistration.referenceValueID: try registration.merged(into: registered)], adminToken: adminToken)
+        try await client.setAttestationPolicy(id: PodPolicies.attestationPolicyID, rego: PodPolicies.vtpmAttestation, adminToken: adminToken)
+        try await client.setResourcePolicy(rego: PodPolicies.podResource, adminToken: adminToken)
+    }
+
+    /// The broker's registered pods, or nil before the first registration.
+    public static func registeredPods(client: KBSClient, adminToken: String) async throws -> JSONValue? {
+        do {
+            return try await client.referenceValue(PodRegistration.referenceValueID, adminToken: adminToken)["value"]
+        } catch let error as KBSClientError where error.variant == "RvpsError" && error.detail.hasPrefix("no reference value") {
+            return nil
+        }
     }
 
     /// Makes (or reuses) a vTPM CA in `directory` for ``PodSpec/tpmCADirectory``, before any VM: the broker can then

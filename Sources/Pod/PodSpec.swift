@@ -5,6 +5,8 @@ import Sandbox
 /// `policy.rego` makes the agent serve the gate), the resource the agent fetches if any, the host ports of the broker
 /// and of the registry the guest pulls images from, and the workload the host orders.
 public struct PodSpec: Sendable {
+    /// The pod's name: its entry among the broker's registered pods (``PodRegistration``).
+    public var name = "pod"
     /// The guest image (built with the static agent).
     public var image: GuestImage
     /// PCR 0–3 and 5–7 from a golden boot of the same OVMF, QEMU and RAM.

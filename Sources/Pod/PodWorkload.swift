@@ -29,11 +29,12 @@ public struct PodWorkload: Sendable, Hashable {
     /// A workload of these containers.
     public init(containers: [Container]) { self.containers = containers }
 
-    /// Reads the containers from a `policy_data` JSON document.
+    /// Reads the containers from a `policy_data` JSON document; `secretEnvironment` gives the values of the
+    /// variables from Secrets (``PolicyGenerator/Output/secretEnvironment``), which `policy_data` holds only as
+    /// digests. A sealed value (`sealed.…`) is sent as it is and opened in the guest, after the gate allowed it.
     ///
-    /// - Throws: ``PodError`` (`badInput`) naming what the document lacks. Containers with Secret environment
-    ///   variables are refused: their values are not in `policy_data` (only digests are), so the host cannot send them.
-    public init(policyData: String) throws(PodError) {
+    /// - Throws: ``PodError`` (`badInput`) naming what the document lacks, or a Secret variable with no value given.
+    public init(policyData: String, secretEnvironment: [String: [String]] = [:]) throws(PodError) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(policyData.utf8)) as? [String: Any],
               let declared = object["containers"] as? [[String: Any]] else {
             throw PodError(.badInput, "policy_data is not a JSON object with containers")
@@ -45,10 +46,13 @@ public struct PodWorkload: Sendable, Hashable {
             guard let name = entry["name"] as? String, let image = entry["image"] as? String, let args = entry["args"] as? [String] else {
                 throw PodError(.badInput, "a container in policy_data lacks its name, image or args")
             }
-            if let secrets = entry["secret_env"] as? [Any], !secrets.isEmpty {
-                throw PodError(.badInput, "container \(name) takes environment from Secrets, which this host cannot supply")
+            let secretValues = secretEnvironment[name] ?? []
+            for secret in entry["secret_env"] as? [[String: Any]] ?? [] {
+                guard let variable = secret["name"] as? String, secretValues.contains(where: { $0.hasPrefix(variable + "=") }) else {
+                    throw PodError(.badInput, "container \(name) takes \(secret["name"] as? String ?? "a variable") from a Secret whose value was not given")
+                }
             }
-            containers.append(Container(name: name, image: image, args: args, env: entry["env"] as? [String] ?? [],
+            containers.append(Container(name: name, image: image, args: args, env: (entry["env"] as? [String] ?? []) + secretValues,
                                         runAsUser: entry["run_as_user"] as? Int, noNewPrivileges: entry["no_new_privileges"] as? Bool ?? false,
                                         isInit: initNames.contains(name)))
         }

@@ -3,6 +3,7 @@ import Foundation
 import Gate
 import GuestAgent
 import GuestAttester
+import KBSClient
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,8 @@ import Glibc
 /// from the kernel command line, the control port from `HERMETIC_PORT` (or found by name); see ``PodBootstrap`` for
 /// the lines it writes. When the init-data carries a policy, the port then carries the gate: the host's orders,
 /// each checked by the policy and the pod's state machine, with each application container's image pulled,
-/// decrypted with its key from the broker and unpacked when its CreateContainer is accepted, and run by runc.
+/// decrypted with its key from the broker and unpacked when its CreateContainer is accepted, sealed secrets in its
+/// environment opened with the broker, and run by runc.
 struct PodCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pod",
@@ -84,7 +86,10 @@ struct PodCommand: AsyncParsableCommand {
         }
         let runtime = RuncExecutor(runc: runc, bundles: stateDirectory.appendingPathComponent("bundles"), state: stateDirectory.appendingPathComponent("containers"),
                                    noPivot: true)
-        let pulling = PullingExecutor(inner: runtime, pull: { image, container in
+        // Behind the gate: the image is pulled first, then sealed secrets in the environment are opened, then runc.
+        let session = agent.session
+        let unsealing = SealedEnvironmentExecutor(inner: runtime) { try await SealedSecretUnsealer(session: session).unseal($0) }
+        let pulling = PullingExecutor(inner: unsealing, pull: { image, container in
             guard let pipeline else { throw GuestAttesterError(.badInput, "the kernel command line names no hermetic.registry=HOST:PORT to pull \(image) from") }
             return try await agent.pullImage(image, container: container, runtime: pipeline)
         }, log: { Self.log($0) })

@@ -23,13 +23,17 @@ struct PodRun: AsyncParsableCommand {
         discussion: """
             Builds the guest image with --agent (a static hermetic-agent), takes PCR 0–7 from --golden or records them
             from a golden boot of the image without the agent, starts a key broker on loopback that verifies TPM
-            evidence only through EK binding to the VM's vTPM CA, and registers the image's reference values (PCR 0–9),
-            the vTPM attestation policy and the affirming resource policy.
+            evidence only through EK binding to the VM's vTPM CA, and registers the pod under --name: its PCR 0–9 and
+            the resources it may have (--secret's, --kek's, --resource-file's), added to the broker's registered pods,
+            with the pods' attestation and resource policies. A guest is affirmed only when its PCRs are one pod's, and
+            receives only that pod's resources, so pods registered with one broker (--kbs) stay apart.
 
             With POD.yaml: the pod's agent policy is generated (images given by tag are pinned through --registry) and
             carried as init-data (PCR 8); the guest pulls each image through --registry, decrypts its layers with the
             key-encryption keys the broker releases to it (store them with --kek in the in-process broker), and runs the
-            containers the host orders through the gate; each container's output is printed. With --secret: the
+            containers the host orders through the gate; each container's output is printed. Variables from the YAML's
+            Secrets are sent with the orders (the policy binds their digests); a sealed value (sealed.…) is opened in
+            the guest with the broker, so the host never sees the secret. With --secret: the
             broker stores it at --resource and the agent prints its SHA-256, never the secret.
 
             Exit 0 when every container exited 0 (and the secret was released, if asked), 1 when the broker or the gate
@@ -50,6 +54,8 @@ struct PodRun: AsyncParsableCommand {
     @Option(name: .customLong("admin-key"), help: "The broker's admin private key (PEM), with --kbs.") var adminKey: String?
     @Option(name: .customLong("tpm-ca"), help: "The vTPM CA directory kept across boots (hermetic pod ca); the --kbs broker runs with --tpm-ek-root on its two certificates.") var tpmCA: String?
     @Option(help: "Seconds to wait for the agent, and for each container to exit; a container still running then is stopped and removed.") var timeout: Double = 180
+    @Option(help: "The pod's name among the broker's registered pods (default: the YAML's metadata.name, or \"pod\"); registering a name again replaces that pod.") var name: String?
+    @Option(help: "A resource for the pod's guest only, PATH=FILE (REPO/TYPE/TAG; a sealed secret's key or value); repeatable.") var resourceFile: [String] = []
 
     func run() async throws {
         guard let agent = options.agent, FileManager.default.isReadableFile(atPath: agent) else {
@@ -67,6 +73,13 @@ struct PodRun: AsyncParsableCommand {
                 throw ValidationError("--kek \(entry) is not KID=FILE with a kbs:/// KID and a 32-byte file")
             }
             return (path, [UInt8](bytes))
+        }
+        let files = try resourceFile.map { entry -> (path: String, value: [UInt8]) in
+            guard let equals = entry.firstIndex(of: "="), let bytes = FileManager.default.contents(atPath: String(entry[entry.index(after: equals)...])),
+                  (try? ResourcePath(String(entry[..<equals]))) != nil else {
+                throw ValidationError("--resource-file \(entry) is not PATH=FILE with a REPO/TYPE/TAG path and a readable file")
+            }
+            return (String(entry[..<equals]), [UInt8](bytes))
         }
         var registryPort: UInt16?
         if pod != nil {
@@ -93,11 +106,15 @@ struct PodRun: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: work) }
         let initDataPath = initdata ?? "\(work)/initdata.toml"
         var workload: PodWorkload?
+        var podName = name ?? "pod"
         if let pod {
             guard initdata == nil else { throw ValidationError("POD.yaml brings its own init-data (the generated policy); drop --initdata") }
             let generated = try await GatePolicy.generate(yaml: pod, registry: registry, plainHTTP: true)
             try InitData(policy: generated.policy).text.write(toFile: initDataPath, atomically: true, encoding: .utf8)
-            workload = try Self.podErrors { () throws(PodError) -> PodWorkload in try PodWorkload(policyData: generated.policyData) }
+            workload = try Self.podErrors { () throws(PodError) -> PodWorkload in
+                try PodWorkload(policyData: generated.policyData, secretEnvironment: generated.secretEnvironment)
+            }
+            if name == nil, !generated.podName.isEmpty { podName = generated.podName }
         } else if initdata == nil {
             try "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n".write(toFile: initDataPath, atomically: true, encoding: .utf8)
         }
@@ -117,6 +134,7 @@ struct PodRun: AsyncParsableCommand {
         }
         var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: secret == nil ? nil : resource,
                            brokerHostPort: try external?.port ?? Self.podErrors { () throws(PodError) -> UInt16 in try LoopbackPort.free() })
+        spec.name = podName
         spec.tpmCADirectory = tpmCA
         spec.registryHostPort = registryPort
         spec.workload = workload
@@ -126,8 +144,7 @@ struct PodRun: AsyncParsableCommand {
             var server: RunningBrokerServer?
             defer { server?.stop() }
             if let external {
-                try await PodRunner.register(spec, client: external.client, adminToken: external.token, secret: secretBytes)
-                for key in keks { try await external.client.setResource(key.path, value: key.value, adminToken: external.token) }
+                try await PodRunner.register(spec, client: external.client, adminToken: external.token, secret: secretBytes, resources: keks + files)
             } else {
                 // A CA for this run, made before the boot so the broker is listening before the guest asks.
                 let ca = tpmCA ?? "\(work)/tpm-ca"
@@ -137,8 +154,7 @@ struct PodRun: AsyncParsableCommand {
                 let broker = try await Self.broker(ekCertificates: [certificates.root, certificates.issuer], adminKey: adminKey, directory: work)
                 let token = try await AdminToken.make(privateKeyPEM: adminKey.pemRepresentation)
                 let client = KBSClient(transport: InProcessBrokerTransport(broker: broker))
-                try await PodRunner.register(spec, client: client, adminToken: token, secret: secretBytes)
-                for key in keks { try await client.setResource(key.path, value: key.value, adminToken: token) }
+                try await PodRunner.register(spec, client: client, adminToken: token, secret: secretBytes, resources: keks + files)
                 var logger = Logger(label: "hermetic.pod")
                 logger.logLevel = .critical
                 server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()

@@ -6,13 +6,7 @@ import Testing
 
 @Suite("Sealed secrets (Confidential Containers format) through the broker")
 struct SealedSecretTests {
-    static func jwk(_ key: P256.Signing.PublicKey) -> [UInt8] {
-        let raw = Array(key.rawRepresentation)
-        return Array(JSONValue.object([
-            "kty": .string("EC"), "crv": .string("P-256"), "alg": .string("ES256"),
-            "x": .string(Base64.encodeURL(raw[0..<32])), "y": .string(Base64.encodeURL(raw[32..<64])),
-        ]).serialized().utf8)
-    }
+    static func jwk(_ key: P256.Signing.PublicKey) -> [UInt8] { SealedSecret.publicJWK(key) }
 
     @Test("vault: the signature is checked with the kid fetched from the broker, then the named resource is the secret")
     func vault() async throws {

@@ -4,6 +4,7 @@ import Gate
 import HermeticCore
 import ImageCrypt
 import InitData
+import KBSClient
 import OCI
 import OCIURLSession
 import Pod
@@ -18,6 +19,22 @@ extension PodEndToEndTests {
     static let marker = "hermetic-pod-ok"
     static let kid = "kbs:///default/image-kek/pod-app"
 
+    /// A sealed secret the container takes as `TOKEN` from a Secret: the broker holds the sealing key's JWK and the
+    /// token, both listed in the pod's registration; the guest opens it behind the gate.
+    struct SealedToken {
+        static let value = "token-" + Hex.encode(SecureRandom.bytes(8))
+        static let signer = P256.Signing.PrivateKey()
+        static let keyID = "kbs:///default/sealing-key/pod"
+        static let tokenURI = "kbs:///default/pod-app/token"
+        /// One sealed string for every spec of a run (a signature differs each time), so their policies agree.
+        static let sealedText = Result { try SealedSecret.seal(payload: SealedSecret.vaultPayload(try ResourceURI(tokenURI)), keyID: keyID, key: signer) }
+        static func sealed() throws -> String { try sealedText.get() }
+        static var resources: [(path: String, value: [UInt8])] {
+            [("default/sealing-key/pod", SealedSecret.publicJWK(signer.publicKey)), ("default/pod-app/token", Array(value.utf8))]
+        }
+        static var digest: String { Hex.encode(Array(SHA256.hash(data: Array(value.utf8)))) }
+    }
+
     @Test("an encrypted image is pulled, decrypted with the broker's key and run through the gate; exec refused; a tampered layer and swapped init-data run nothing",
           .enabled(if: PodEnvironment.available && LoopbackRegistry.executable != nil, PodEnvironment.skipMessage), .timeLimit(.minutes(10)))
     func containerFromEncryptedImage() async throws {
@@ -30,7 +47,7 @@ extension PodEndToEndTests {
         let spec = try Self.podSpec(image: image, golden: golden, pinnedImage: pinned, registryPort: UInt16(registry.port), directory: work, name: "run")
         let probe = ExecProbe()
         var started = Date()
-        let ran = try await Self.run(spec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)]) { host, _, id in
+        let ran = try await Self.run(spec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)] + SealedToken.resources) { host, _, id in
             probe.status = try host.send(.execProcess, ["container_id": id, "exec_id": "probe", "process": ["Args": ["/bin/sh", "-c", "cat /proc/self/environ"], "Cwd": "/"]]).status
         }
         let wall = Date().timeIntervalSince(started)
@@ -44,6 +61,8 @@ extension PodEndToEndTests {
         #expect(ran.gate != nil, "\(ran.lines)")
         #expect(ran.containers.first?.status == .exitedSuccess, "\(ran.exchanges)")
         #expect(output.contains(Self.marker), "the container's output came back through ReadStdout")
+        #expect(output.contains("token \(SealedToken.digest)"), "the sealed TOKEN was opened in the guest: \(output)")
+        #expect(!ran.exchanges.description.contains(SealedToken.value), "the host never saw the token")
         #expect(probe.status == .refusedByPolicy, "ExecProcess is not in the policy")
         #expect(ran.exchanges.map(\.status).filter { $0 != .ok }.count == 1, "only the probe was refused: \(ran.exchanges)")
 
@@ -54,7 +73,7 @@ extension PodEndToEndTests {
         let tamperedPin = "\(registry.host)/pod/app@\(try await client.resolve(tamperedRef))"
         let tamperedSpec = try Self.podSpec(image: image, golden: golden, pinnedImage: tamperedPin, registryPort: UInt16(registry.port), directory: work, name: "tampered")
         started = Date()
-        let tampered = try await Self.run(tamperedSpec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)])
+        let tampered = try await Self.run(tamperedSpec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)] + SealedToken.resources)
         print("pod (tampered layer): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; orders: \(tampered.exchanges)")
         #expect(tampered.gate != nil)
         #expect(tampered.containers.first?.status == .executionFailed, "\(tampered.exchanges)")
@@ -66,7 +85,7 @@ extension PodEndToEndTests {
         let permissive = try Self.podSpec(image: image, golden: golden, pinnedImage: pinned, registryPort: UInt16(registry.port), directory: work,
                                           name: "permissive", execAllowed: true)
         started = Date()
-        let swapped = try await Self.run(spec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)],
+        let swapped = try await Self.run(spec, secret: nil, resources: [(try KeyProviderPacket.resourcePath(of: Self.kid), kek)] + SealedToken.resources,
                                          bootInitData: permissive.initDataPath)
         print("pod (init-data swapped): \(String(format: "%.1f", Date().timeIntervalSince(started))) s; lines: \(swapped.lines); orders: \(swapped.exchanges)")
         #expect(swapped.ready != nil, "the agent extends PCR 8 with whatever init-data it was given, then attests")
@@ -120,6 +139,12 @@ extension PodEndToEndTests {
                         execAllowed: Bool = false) throws -> PodSpec {
         let yaml = """
             apiVersion: v1
+            kind: Secret
+            metadata: {name: app-token}
+            stringData:
+              token: \(try SealedToken.sealed())
+            ---
+            apiVersion: v1
             kind: Pod
             metadata:
               name: hello
@@ -129,17 +154,19 @@ extension PodEndToEndTests {
               containers:
               - name: app
                 image: \(pinnedImage)
-                command: ["/bin/sh", "-c", "echo \(marker) from $(hostname); sleep 2"]
+                command: ["/bin/sh", "-c", "echo \(marker) from $(hostname); echo token $(echo -n $TOKEN | sha256sum); sleep 2"]
                 env:
                 - name: MODE
                   value: confidential
+                - name: TOKEN
+                  valueFrom: {secretKeyRef: {name: app-token, key: token}}
             """
         let generated = try PolicyGenerator.generate(yaml: yaml)
         let initDataPath = "\(directory)/initdata-\(name).toml"
         try InitData(policy: generated.policy).text.write(toFile: initDataPath, atomically: true, encoding: .utf8)
         var spec = PodSpec(image: image, golden: golden, initDataPath: initDataPath, resourcePath: nil, brokerHostPort: try LoopbackPort.free())
         spec.registryHostPort = registryPort
-        spec.workload = try PodWorkload(policyData: generated.policyData)
+        spec.workload = try PodWorkload(policyData: generated.policyData, secretEnvironment: generated.secretEnvironment)
         return spec
     }
 
@@ -149,7 +176,7 @@ extension PodEndToEndTests {
         try FileManager.default.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
         for empty in ["proc", "dev", "sys", "tmp", "etc"] { try FileManager.default.createDirectory(atPath: root + "/" + empty, withIntermediateDirectories: true) }
         try FileManager.default.copyItem(atPath: try #require(HostTools.find("busybox")), toPath: root + "/bin/busybox")
-        for tool in ["sh", "echo", "sleep", "cat", "hostname"] { try FileManager.default.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: "busybox") }
+        for tool in ["sh", "echo", "sleep", "cat", "hostname", "sha256sum"] { try FileManager.default.createSymbolicLink(atPath: root + "/bin/" + tool, withDestinationPath: "busybox") }
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: try #require(HostTools.find("tar")))
         tar.arguments = ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-C", root, "-cf", directory + ".tar", "."]

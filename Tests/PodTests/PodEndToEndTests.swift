@@ -62,7 +62,7 @@ struct PodEndToEndTests {
     }
 
     /// Makes a vTPM CA, starts a broker trusting it on the spec's port and registers the pod (reference values for the
-    /// spec's own command line) with the secret, all before the boot; then boots `spec` with that CA.
+    /// spec's own command line) with the secret and `resources`, all before the boot; then boots `spec` with that CA.
     static func run(_ spec: PodSpec, secret: [UInt8]?, resources: [(path: String, value: [UInt8])] = [], commandLine: String? = nil,
                     bootInitData: String? = nil, bootImage: GuestImage? = nil, bootTPMCA: String? = nil,
                     afterStart: @escaping @Sendable (PodHost, PodWorkload.Container, String) throws -> Void = { _, _, _ in }) async throws -> PodOutcome {
@@ -72,8 +72,7 @@ struct PodEndToEndTests {
         let broker = try await PodEnvironment.broker(ekCertificates: [certificates.root, certificates.issuer])
         let admin = try await AdminToken.make(privateKeyPEM: PodEnvironment.adminKey.pemRepresentation)
         let client = KBSClient(transport: InProcessTransport(broker: broker))
-        try await PodRunner.register(spec, client: client, adminToken: admin, secret: secret)
-        for resource in resources { try await client.setResource(resource.path, value: resource.value, adminToken: admin) }
+        try await PodRunner.register(spec, client: client, adminToken: admin, secret: secret, resources: resources)
         var logger = Logger(label: "pod-test")
         logger.logLevel = .critical
         let server = try await BrokerServer(broker: broker, host: "127.0.0.1", port: Int(spec.brokerHostPort), logger: logger).start()

@@ -22,6 +22,19 @@ public struct Order: Sendable {
         fingerprint = Array(hasher.finalize())
     }
 
+    private init(verb: Verb, noun: Value, uid: UInt64, fingerprint: [UInt8]) {
+        self.verb = verb
+        self.noun = noun
+        self.uid = uid
+        self.fingerprint = fingerprint
+    }
+
+    /// This order with `noun` in its place, for a step behind the gate that completes an accepted order before the
+    /// runtime sees it (a sealed secret opened); the uid and the fingerprint stay those of the order as received.
+    public func replacingNoun(_ noun: Value) -> Order {
+        Order(verb: verb, noun: noun, uid: uid, fingerprint: fingerprint)
+    }
+
     /// The noun's `container_id`, or `nil`.
     public var containerID: String? { noun[.string("container_id")]?.stringValue }
     /// The noun's `exec_id`, or `nil`.

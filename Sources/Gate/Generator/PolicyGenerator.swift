@@ -34,6 +34,12 @@ public enum PolicyGenerator {
         public let policyData: String
         /// The whole policy: the rules and `policy_data := …`.
         public let policy: String
+        /// The pod's `metadata.name` (its template's for a workload), or "" when the YAML gives none.
+        public var podName = ""
+        /// Each container's variables from Secrets, `NAME=value`, by container name: what the host sends in
+        /// CreateContainer. Only their digests are in ``policyData`` (init-data is visible to the host), so they are
+        /// kept apart; a value may be a sealed secret (`sealed.…`) the guest opens with the broker.
+        public var secretEnvironment: [String: [String]] = [:]
     }
 
     /// Kata's default container capabilities (genpolicy settings' `default_caps`).
@@ -80,6 +86,7 @@ public enum PolicyGenerator {
         var configMaps: [String: [String: [UInt8]]] = [:]
         var secrets: [String: [String: [UInt8]]] = [:]
         var podSpec: [String: Any]?
+        var podName = ""
         var annotations: [String: String] = [:]
         for document in documents {
             let kind = document["kind"] as? String ?? ""
@@ -100,6 +107,7 @@ public enum PolicyGenerator {
                 secrets[name] = entries
             case "Pod", "Deployment", "Job", "StatefulSet", "DaemonSet", "ReplicaSet":
                 guard podSpec == nil else { throw GeneratorError("more than one pod in the YAML") }
+                podName = name
                 if kind == "Pod" {
                     podSpec = document["spec"] as? [String: Any]
                     annotations = metadata["annotations"] as? [String: String] ?? [:]
@@ -107,6 +115,7 @@ public enum PolicyGenerator {
                     let template = (document["spec"] as? [String: Any])?["template"] as? [String: Any]
                     podSpec = template?["spec"] as? [String: Any]
                     annotations = (template?["metadata"] as? [String: Any])?["annotations"] as? [String: String] ?? [:]
+                    if let templateName = (template?["metadata"] as? [String: Any])?["name"] as? String { podName = templateName }
                 }
                 guard podSpec != nil else { throw GeneratorError("\(kind) \(name): no pod spec") }
             default: continue
@@ -136,12 +145,15 @@ public enum PolicyGenerator {
         let readStream = annotations["io.hermetic/logs"] != "false"
         var containers: [[String: Any]] = []
         var order: [[String: Any]] = []
+        var secretEnvironment: [String: [String]] = [:]
         for (isInit, key) in [(true, "initContainers"), (false, "containers")] {
             for container in spec[key] as? [[String: Any]] ?? [] {
                 var container = container
                 if let image = container["image"] as? String, let pinned = pins[image] { container["image"] = pinned }
+                var secretValues: [String] = []
                 let entry = try describe(container, pod: spec, annotations: annotations, volumeKinds: volumeKinds,
-                                         configMaps: configMaps, secrets: secrets, copyFiles: copyFiles)
+                                         configMaps: configMaps, secrets: secrets, copyFiles: copyFiles, secretValues: &secretValues)
+                if !secretValues.isEmpty, let name = entry["name"] as? String { secretEnvironment[name] = secretValues }
                 containers.append(entry)
                 order.append(["name": entry["name"] ?? "", "init": isInit])
             }
@@ -154,12 +166,16 @@ public enum PolicyGenerator {
         ]
         guard let json = try? JSONSerialization.data(withJSONObject: data, options: [.sortedKeys, .prettyPrinted]),
               let text = String(data: json, encoding: .utf8) else { throw GeneratorError("cannot write policy_data") }
-        return Output(policyData: text, policy: HermeticRules.source + "\npolicy_data := " + text + "\n")
+        var output = Output(policyData: text, policy: HermeticRules.source + "\npolicy_data := " + text + "\n")
+        output.podName = podName
+        output.secretEnvironment = secretEnvironment
+        return output
     }
 
     private static func describe(_ container: [String: Any], pod: [String: Any], annotations: [String: String],
                                  volumeKinds: [String: String], configMaps: [String: [String: [UInt8]]],
-                                 secrets: [String: [String: [UInt8]]], copyFiles: Bool) throws(GeneratorError) -> [String: Any] {
+                                 secrets: [String: [String: [UInt8]]], copyFiles: Bool,
+                                 secretValues: inout [String]) throws(GeneratorError) -> [String: Any] {
         guard let name = container["name"] as? String else { throw GeneratorError("a container has no name") }
         guard let image = container["image"] as? String else { throw GeneratorError("container \(name): no image") }
         guard image.contains("@sha256:") else {
@@ -182,7 +198,11 @@ public enum PolicyGenerator {
                 } else if let ref = from["secretKeyRef"] as? [String: Any], let secret = ref["name"] as? String,
                           let item = ref["key"] as? String, let bytes = secrets[secret]?[item] {
                     // Bound by digest: the policy travels in init-data, which the host sees.
+                    guard let text = String(validating: bytes, as: UTF8.self), !text.utf8.contains(0) else {
+                        throw GeneratorError("container \(name): env \(key): Secret \(secret) key \(item) is not text without NUL bytes")
+                    }
                     secretEnv.append(["name": key, "sha256": Hex.encode(Array(SHA256.hash(data: bytes)))])
+                    secretValues.append("\(key)=\(text)")
                 } else {
                     throw GeneratorError("container \(name): env \(key): only literal values and ConfigMap/Secret keys in the YAML are supported")
                 }

@@ -1,6 +1,5 @@
 import Foundation
 import Gate
-import Synchronization
 
 /// The guest-pull step in front of the runtime: for an accepted CreateContainer of an application container, the
 /// image its annotation names (which the policy pinned by digest) is pulled, decrypted and unpacked into the
@@ -41,21 +40,10 @@ public final class PullingExecutor: Executor {
 
     public func shutdown() { inner.shutdown() }
 
-    /// Runs `work` to completion from a thread outside the concurrency pool (the gate's serving thread).
     private static func wait(_ work: @escaping @Sendable () async throws -> String) throws(ExecutionError) -> String {
-        let result = Mutex<Result<String, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let outcome: Result<String, any Error>
-            do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
-            result.withLock { $0 = outcome }
-            done.signal()
-        }
-        done.wait()
-        switch result.withLock({ $0 }) {
-        case .success(let digest)?: return digest
-        case .failure(let error)?: throw ExecutionError("image: \(error)")
-        case nil: throw ExecutionError("image: the pull did not finish")
+        switch BlockingWait.run(work) {
+        case .success(let digest): return digest
+        case .failure(let error): throw ExecutionError("image: \(error)")
         }
     }
 }

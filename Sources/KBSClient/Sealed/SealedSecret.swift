@@ -125,6 +125,15 @@ public struct SealedSecret: Sendable, Hashable {
         return "sealed.\(header).\(body).\(Base64.encodeURL(signature.rawRepresentation))"
     }
 
+    /// The public JWK of a sealing key, as the broker stores it under the key id for ``verify(publicJWK:)``.
+    public static func publicJWK(_ key: P256.Signing.PublicKey) -> [UInt8] {
+        let raw = Array(key.rawRepresentation)
+        return Array(JSONValue.object([
+            "kty": .string("EC"), "crv": .string("P-256"), "alg": .string("ES256"),
+            "x": .string(Base64.encodeURL(raw[0..<32])), "y": .string(Base64.encodeURL(raw[32..<64])),
+        ]).serialized().utf8)
+    }
+
     /// A `vault` payload naming `uri`, as CDH's tools write it.
     public static func vaultPayload(_ uri: ResourceURI) -> JSONValue {
         .object([

@@ -66,9 +66,10 @@ extension KeyBroker {
         return .json(body.serialized())
     }
 
-    /// Evaluates the resource policy: `input` = the token claims, `data` = plugin, path and query.
+    /// Evaluates the resource policy: `input` = the token claims, `data` = plugin, path and query; the reference
+    /// values current at `generation` when the policy reads them.
     func resourcePolicyAllows(claims: JSONValue, path: ResourcePath, query: String, generation: Int64) async throws -> Bool {
-        guard case .resource(_, let allowQuery)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true, generation: generation) else {
+        guard case .resource(_, let allowQuery, let readsReferenceValues)? = try await compiledPolicy(key: DefaultPolicies.resourceKey, resource: true, generation: generation) else {
             metrics.policyEvaluation(allowed: false)
             return false
         }
@@ -82,10 +83,13 @@ extension KeyBroker {
             "resource-path": .array([.string(path.repository), .string(path.type), .string(path.tag)]),
             "query": .object(queryMembers),
         ])
+        let referenceValues = readsReferenceValues ? try await self.referenceValues(generation: generation, at: clock()) : [:]
         do {
             // The data document differs per request: the compiled query is rebased on it, not compiled again.
-            let result = try allowQuery.replacingData(with: Rego.Value(data))
-                .evaluate(input: Rego.Value(claims), print: { _ in })
+            let rebased = try allowQuery.replacingData(with: Rego.Value(data))
+            let result = try ReferenceValueContext.$values.withValue(referenceValues) {
+                try rebased.evaluate(input: Rego.Value(claims), print: { _ in })
+            }
             let allowed = result.first?["hermetic_allow"] == .bool(true)
             metrics.policyEvaluation(allowed: allowed)
             return allowed

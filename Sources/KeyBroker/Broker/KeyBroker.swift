@@ -29,11 +29,12 @@ public final class KeyBroker: Sendable {
 
     enum CompiledPolicy: Sendable {
         case attestation(source: String, policy: AppraisalPolicy)
-        case resource(source: String, query: PreparedQuery)
+        /// `readsReferenceValues`: the source calls `query_reference_value`, so an evaluation needs the values bound.
+        case resource(source: String, query: PreparedQuery, readsReferenceValues: Bool)
 
         var source: String {
             switch self {
-            case .attestation(let source, _), .resource(let source, _): source
+            case .attestation(let source, _), .resource(let source, _, _): source
             }
         }
     }
@@ -184,8 +185,12 @@ public final class KeyBroker: Sendable {
     static func compile(id: String, source: String, resource: Bool) throws -> CompiledPolicy {
         do {
             if resource {
-                let policy = try Policy(modules: [(name: "resource-policy.rego", source: source)])
-                return .resource(source: source, query: try policy.prepare(query: "hermetic_allow := data.policy.allow"))
+                // Resource policies may read reference values too (a Hermetic extension: Trustee's see only the
+                // token), so a release can depend on registered facts, such as which pod may have which resource.
+                let policy = try Policy(modules: [(name: "resource-policy.rego", source: source)],
+                                        builtins: BuiltinRegistry.standard.adding(.queryReferenceValue(TaskReferenceValues())))
+                return .resource(source: source, query: try policy.prepare(query: "hermetic_allow := data.policy.allow"),
+                                 readsReferenceValues: source.contains("query_reference_value"))
             }
             let name = id.split(separator: "/").last.map(String.init) ?? id
             return .attestation(source: source, policy: try AppraisalPolicy(id: name, source: source, referenceValues: TaskReferenceValues()))
