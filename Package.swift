@@ -283,7 +283,7 @@ let package = Package(
         .testTarget(
             name: "HermeticCLITests",
             dependencies: ["TestSupport", "HermeticCore", "Storage", "KeyBroker", "JOSE", .product(name: "Crypto", package: "swift-crypto"),
-                           "OCI"]
+                           "OCI", "KBSClient"]
         ),
         // Issue 8: registries over TLS with operator-given roots, on AsyncHTTPClient (swift-nio-ssl, already linked by
         // the CLI through postgres-nio); its own target so that OCI stays on swift-crypto alone.

@@ -70,7 +70,8 @@ public struct PodRegistration: Sendable, Hashable {
         return .object(pods)
     }
 
-    static func isValidName(_ name: String) -> Bool {
+    /// Whether `name` can name a pod: 1–63 of lowercase letters, digits, '-' and '.', as Kubernetes names.
+    public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.utf8.count <= 63 && name.utf8.allSatisfy { byte in
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E
         }

@@ -13,7 +13,7 @@ struct Hermetic: AsyncParsableCommand {
         subcommands: [Verify.self, PolicyCommand.self, ServeCommand.self, KBSCommand.self, AuditCommand.self, QuickstartCommand.self,
                       InitDataCommand.self, MeasureCommand.self, RVCommand.self, AppraiseCommand.self,
                       EventLogCommand.self, TPMCommand.self, ImageCommand.self, GateCommand.self,
-                      PodCommand.self]
+                      PodCommand.self, SecretCommand.self]
     )
 }
 

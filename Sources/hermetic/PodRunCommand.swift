@@ -62,6 +62,9 @@ struct PodRun: AsyncParsableCommand {
             throw ValidationError("--agent must name the static hermetic-agent binary (swift build -c release --product hermetic-agent --static-swift-stdlib -Xswiftc -static-executable)")
         }
         guard pod != nil || secret != nil else { throw ValidationError("give POD.yaml, --secret, or both") }
+        if let name, !PodRegistration.isValidName(name) {
+            throw ValidationError("--name \(name.prefix(64)) must be 1–63 lowercase letters, digits, '-' or '.'")
+        }
         var secretBytes: [UInt8]?
         if let secret {
             guard let bytes = FileManager.default.contents(atPath: secret) else { throw ValidationError("cannot read --secret \(secret)") }

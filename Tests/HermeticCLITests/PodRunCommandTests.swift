@@ -48,6 +48,11 @@ struct PodRunCommandTests {
         #expect(badKEK.status == 2 && badKEK.stderr.contains("32-byte"), "\(badKEK.stderr)")
         let unpinnable = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "127.0.0.1:1"])
         #expect(unpinnable.status != 0 && unpinnable.status != 1, "an image the registry cannot pin is not a refusal: \(unpinnable.stderr)")
+        let badName = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "127.0.0.1:1", "--name", "My Pod"])
+        #expect(badName.status == 2 && badName.stderr.contains("--name"), "\(badName.stderr)")
+        let badResource = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "127.0.0.1:1",
+                                               "--resource-file", "no-path=\(secret.path)"])
+        #expect(badResource.status == 2 && badResource.stderr.contains("--resource-file"), "\(badResource.stderr)")
         let asURL = try CLIRun.hermetic(["pod", "run", pod.path, "--cache", directory.path, "--agent", secret.path, "--registry", "http://127.0.0.1:1/"])
         #expect(!asURL.stderr.contains("--registry 127.0.0.1:PORT"), "the URL form is accepted and reaches the pinning step: \(asURL.stderr)")
     }
