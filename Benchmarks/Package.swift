@@ -97,6 +97,25 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "PodTrustPlane",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "GuestAttester", package: "hermetic"),
+                .product(name: "KBSClient", package: "hermetic"),
+                .product(name: "KeyBroker", package: "hermetic"),
+                .product(name: "HermeticServer", package: "hermetic"),
+                .product(name: "Attestation", package: "hermetic"),
+                .product(name: "Storage", package: "hermetic"),
+                .product(name: "Pod", package: "hermetic"),
+                .product(name: "TPM", package: "hermetic"),
+                .product(name: "HermeticCore", package: "hermetic"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PodTrustPlane",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "RegistryPull",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

@@ -39,12 +39,7 @@ struct PodIsolationTests {
         try TPMPCRRegister(pcr: 4, transport: tpm.transport).extend(Array(SHA256.hash(data: Array("kernel".utf8))))
         try TPMPCRRegister(pcr: 9, transport: tpm.transport).extend(Array(SHA256.hash(data: Array("console=ttyS0".utf8))))
         #expect(try InitDataCheck.check(try InitData(toml: Self.initDataTOML), tpm: tpm.transport) == .extendedPCR8)
-        let key = try { () throws -> AttestationKey in
-            let client = TPMClient(transport: try tpm.transport())
-            let ak = try client.createPrimary(.akECC)
-            try client.flushContext(ak.handle)
-            return try AttestationKey(publicArea: ak.publicArea)
-        }()
+        let key = try tpm.attestationKey()
         let harness = try await BrokerHarness.make { $0.register(TPMAttestationVerifier(trust: AKTrust(keys: [key]))) }
         let values = try Self.pcrValues(tpm)
         let client = harness.client, admin = harness.adminToken
@@ -57,10 +52,7 @@ struct PodIsolationTests {
         let registered = try #require(try await PodRunner.registeredPods(client: client, adminToken: admin)?.objectValue)
         #expect(Set(registered.keys) == ["pod-a", "pod-b", "pod-c"], "each registration adds to the others")
 
-        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("bios-\(UUID().uuidString)").path
-        try GuestFiles.write(logPath, [1], create: true)
-        defer { try? FileManager.default.removeItem(atPath: logPath) }
-        let session = harness.session(TPMEvidenceSource(transport: tpm.transport, template: .akECC, eventLogPath: logPath), initData: Self.initDataTOML)
+        let session = harness.session(TPMEvidenceSource(transport: tpm.transport, template: .akECC, eventLogPath: nil), initData: Self.initDataTOML)
         #expect(try await session.resource("pod-a/key/one") == Array("secret of a".utf8))
         for other in ["pod-b/key/one", "pod-c/key/one", "pod-a/key/unlisted"] {
             let error = try await #require(throws: KBSClientError.self) { try await session.resource(other) }
@@ -79,22 +71,14 @@ struct PodIsolationTests {
     func unregisteredGuest() async throws {
         let tpm = try Swtpm()
         #expect(try InitDataCheck.check(try InitData(toml: Self.initDataTOML), tpm: tpm.transport) == .extendedPCR8)
-        let key = try { () throws -> AttestationKey in
-            let client = TPMClient(transport: try tpm.transport())
-            let ak = try client.createPrimary(.akECC)
-            try client.flushContext(ak.handle)
-            return try AttestationKey(publicArea: ak.publicArea)
-        }()
+        let key = try tpm.attestationKey()
         let harness = try await BrokerHarness.make { $0.register(TPMAttestationVerifier(trust: AKTrust(keys: [key]))) }
         let values = try Self.pcrValues(tpm)
         // Registered with another firmware: the guest's kernel, command line and init-data match, its PCR 0 does not.
         try await PodRunner.register(try PodRegistration(name: "other-firmware", referenceValues: Self.changing(values, "tpm_pcr00"), resources: ["x/key/one"]),
                                      client: harness.client, adminToken: harness.adminToken)
         try await harness.store("x/key/one", [1])
-        let logPath = FileManager.default.temporaryDirectory.appendingPathComponent("bios-\(UUID().uuidString)").path
-        try GuestFiles.write(logPath, [1], create: true)
-        defer { try? FileManager.default.removeItem(atPath: logPath) }
-        let session = harness.session(TPMEvidenceSource(transport: tpm.transport, template: .akECC, eventLogPath: logPath), initData: Self.initDataTOML)
+        let session = harness.session(TPMEvidenceSource(transport: tpm.transport, template: .akECC, eventLogPath: nil), initData: Self.initDataTOML)
         let error = try await #require(throws: KBSClientError.self) { try await session.resource("x/key/one") }
         #expect(error.variant == "PolicyDeny")
         let token = try await session.attested().token

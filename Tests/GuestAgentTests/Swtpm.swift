@@ -61,4 +61,13 @@ final class Swtpm {
     var transport: @Sendable () throws -> any TPMTransport {
         { [port, controlPort] in SwtpmTransport(host: "127.0.0.1", port: port, controlPort: controlPort) }
     }
+
+    /// The attestation key `template` derives, as a broker takes it for collateral. swtpm serves one connection at a
+    /// time: this one closes before the guest's opens.
+    func attestationKey(_ template: KeyTemplate = .akECC) throws -> AttestationKey {
+        let client = TPMClient(transport: try transport())
+        let ak = try client.createPrimary(template)
+        try client.flushContext(ak.handle)
+        return try AttestationKey(publicArea: ak.publicArea)
+    }
 }

@@ -19,13 +19,7 @@ struct TPMGuestTests {
         let tpm = try Swtpm()
         let initData = try InitData(toml: Self.initDataTOML)
         #expect(try InitDataCheck.check(initData, tpm: tpm.transport) == .extendedPCR8)
-        // swtpm serves one connection at a time: this client's connection closes before the agent's opens.
-        let key = try { () throws -> AttestationKey in
-            let client = TPMClient(transport: try tpm.transport())
-            let ak = try client.createPrimary(.akECC)
-            try client.flushContext(ak.handle)
-            return try AttestationKey(publicArea: ak.publicArea)
-        }()
+        let key = try tpm.attestationKey()
         let harness = try await BrokerHarness.make { $0.register(TPMAttestationVerifier(trust: AKTrust(keys: [key]))) }
         try await harness.allowAll()
         try await harness.store("default/key/tpm", Array("tpm-key".utf8))
