@@ -23,8 +23,8 @@ public final class SealedEnvironmentExecutor: Executor {
     }
 
     public func execute(_ order: Order, events: @escaping @Sendable (ExecutorEvent) -> Void) throws(ExecutionError) {
-        guard order.verb == .createContainer,
-              case .object(var oci)? = order.noun[.string("OCI")], case .object(var process)? = oci[.string("Process")],
+        guard order.verb == .createContainer, case .object(var noun) = order.noun,
+              case .object(var oci)? = noun[.string("OCI")], case .object(var process)? = oci[.string("Process")],
               case .array(let environment)? = process[.string("Env")],
               environment.contains(where: { Self.sealedVariable($0) != nil }) else {
             return try inner.execute(order, events: events)
@@ -48,7 +48,6 @@ public final class SealedEnvironmentExecutor: Executor {
         }
         process[.string("Env")] = .array(opened)
         oci[.string("Process")] = .object(process)
-        guard case .object(var noun) = order.noun else { return try inner.execute(order, events: events) }
         noun[.string("OCI")] = .object(oci)
         try inner.execute(order.replacingNoun(.object(noun)), events: events)
     }

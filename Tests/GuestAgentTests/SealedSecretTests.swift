@@ -6,14 +6,12 @@ import Testing
 
 @Suite("Sealed secrets (Confidential Containers format) through the broker")
 struct SealedSecretTests {
-    static func jwk(_ key: P256.Signing.PublicKey) -> [UInt8] { SealedSecret.publicJWK(key) }
-
     @Test("vault: the signature is checked with the kid fetched from the broker, then the named resource is the secret")
     func vault() async throws {
         let harness = try await BrokerHarness.make()
         try await harness.allowAll()
         let signer = P256.Signing.PrivateKey()
-        try await harness.store("default/sealed-secret-key/1", Self.jwk(signer.publicKey))
+        try await harness.store("default/sealed-secret-key/1", SealedSecret.publicJWK(signer.publicKey))
         try await harness.store("one/2/trois", Array("the-secret".utf8))
         let sealed = try SealedSecret.seal(payload: SealedSecret.vaultPayload(try ResourceURI("kbs:///one/2/trois")),
                                            keyID: "kbs:///default/sealed-secret-key/1", key: signer)
