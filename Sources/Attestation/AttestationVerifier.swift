@@ -21,4 +21,21 @@ public protocol AttestationVerifier: Sendable {
     func evaluate(
         evidence: [UInt8], expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
     ) async throws -> [Claims]
+
+    /// Verifies evidence that arrived as a JSON value inside a request body, and returns its claims.
+    ///
+    /// A verifier whose evidence format is JSON reads the value directly; the default writes it out as text and calls
+    /// ``evaluate(evidence:expectedReportData:expectedInitDataDigest:at:)``, so both paths accept the same evidence.
+    func evaluate(
+        evidenceJSON: JSONValue, expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
+    ) async throws -> [Claims]
+}
+
+extension AttestationVerifier {
+    public func evaluate(
+        evidenceJSON: JSONValue, expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
+    ) async throws -> [Claims] {
+        try await evaluate(evidence: Array(evidenceJSON.serialized().utf8), expectedReportData: expectedReportData,
+                           expectedInitDataDigest: expectedInitDataDigest, at: time)
+    }
 }

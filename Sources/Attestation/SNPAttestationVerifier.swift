@@ -31,7 +31,18 @@ public struct SNPAttestationVerifier: AttestationVerifier {
     public func evaluate(
         evidence: [UInt8], expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
     ) async throws -> [Claims] {
-        let parsed = try SNPEvidence.parse(evidence)
+        try await evaluate(try SNPEvidence.parse(evidence), expectedReportData: expectedReportData, expectedInitDataDigest: expectedInitDataDigest, at: time)
+    }
+
+    public func evaluate(
+        evidenceJSON: JSONValue, expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
+    ) async throws -> [Claims] {
+        try await evaluate(try SNPEvidence.parse(json: evidenceJSON), expectedReportData: expectedReportData, expectedInitDataDigest: expectedInitDataDigest, at: time)
+    }
+
+    private func evaluate(
+        _ parsed: SNPEvidence, expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
+    ) async throws -> [Claims] {
         let options = SNPVerificationOptions(
             time: time, trustStore: trustStore, collateral: collateral,
             expectedReportData: expectedReportData, expectedHostData: expectedInitDataDigest, policy: policy

@@ -14,7 +14,15 @@ struct SampleEvidence {
     /// - Throws: ``SampleVerifier/Failure`` naming the TEE: malformed JSON, no `svn`, report data that is not base64
     ///   or differs from `expected`.
     init(_ evidence: [UInt8], tee: String, expected: ExpectedData) throws {
-        guard let document = try? JSONValue(parsing: evidence), case .object = document else {
+        guard let document = try? JSONValue(parsing: evidence) else {
+            throw SampleVerifier.Failure(kind: .malformed, description: "\(tee): evidence is not a JSON object")
+        }
+        try self.init(document: document, tee: tee, expected: expected)
+    }
+
+    /// Reads evidence already parsed from JSON, with the same checks.
+    init(document: JSONValue, tee: String, expected: ExpectedData) throws {
+        guard case .object = document else {
             throw SampleVerifier.Failure(kind: .malformed, description: "\(tee): evidence is not a JSON object")
         }
         guard let svn = document["svn"]?.stringValue else {

@@ -19,7 +19,16 @@ public struct SampleVerifier: AttestationVerifier {
     public func evaluate(
         evidence: [UInt8], expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
     ) async throws -> [Claims] {
-        let evidence = try SampleEvidence(evidence, tee: "sample", expected: expectedReportData)
+        claims(try SampleEvidence(evidence, tee: "sample", expected: expectedReportData), expectedInitDataDigest)
+    }
+
+    public func evaluate(
+        evidenceJSON: JSONValue, expectedReportData: ExpectedData, expectedInitDataDigest: ExpectedData, at time: Date
+    ) async throws -> [Claims] {
+        claims(try SampleEvidence(document: evidenceJSON, tee: "sample", expected: expectedReportData), expectedInitDataDigest)
+    }
+
+    private func claims(_ evidence: SampleEvidence, _ expectedInitDataDigest: ExpectedData) -> [Claims] {
         var claims: [String: JSONValue] = [
             "svn": .string(evidence.svn),
             "report_data": .string(evidence.reportData),

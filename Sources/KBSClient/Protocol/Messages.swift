@@ -59,14 +59,36 @@ public struct Challenge: Sendable, Hashable {
     public var json: JSONValue { .object(["nonce": .string(nonce), "extra-params": .string(extraParams)]) }
 }
 
+/// Evidence as a guest sent it: text, or a JSON value embedded in the request body, which a verifier that reads JSON
+/// takes without writing it out and parsing it again.
+public enum SubmittedEvidence: Sendable, Hashable {
+    /// Bytes or text (a JSON string member's contents).
+    case bytes([UInt8])
+    /// An embedded JSON object or array.
+    case json(JSONValue)
+
+    /// The evidence as bytes: a JSON value is written out as text.
+    public var bytes: [UInt8] {
+        switch self {
+        case .bytes(let bytes): bytes
+        case .json(let value): Array(value.serialized().utf8)
+        }
+    }
+}
+
 /// An attestation request in either shape, reduced to what the broker needs.
 public struct AttestationRequest: Sendable, Hashable {
     /// The TEE public key.
     public var teePublicKey: PublicJWK
     /// The nonce the guest echoes (0.4.0 only).
     public var nonce: String?
-    /// The primary evidence as bytes for the verifier.
-    public var primaryEvidence: [UInt8]
+    /// The primary evidence as the guest sent it.
+    public var submittedEvidence: SubmittedEvidence
+    /// The primary evidence as bytes for the verifier (an embedded JSON value written out as text).
+    public var primaryEvidence: [UInt8] {
+        get { submittedEvidence.bytes }
+        set { submittedEvidence = .bytes(newValue) }
+    }
     /// The `additional_evidence` string, exactly as sent (0.4.0; `""` when none).
     public var additionalEvidence: String
     /// The init-data TOML body (0.4.0, optional).
@@ -76,7 +98,7 @@ public struct AttestationRequest: Sendable, Hashable {
     public init(teePublicKey: PublicJWK, nonce: String?, primaryEvidence: [UInt8], additionalEvidence: String = "", initDataTOML: String? = nil) {
         self.teePublicKey = teePublicKey
         self.nonce = nonce
-        self.primaryEvidence = primaryEvidence
+        self.submittedEvidence = .bytes(primaryEvidence)
         self.additionalEvidence = additionalEvidence
         self.initDataTOML = initDataTOML
     }
@@ -92,10 +114,10 @@ public struct AttestationRequest: Sendable, Hashable {
                 throw KBSError(.serdeError, "tee-pubkey: \(error.message)")
             }
         }
-        func evidenceBytes(_ value: JSONValue?, _ name: String) throws -> [UInt8] {
+        func evidence(_ value: JSONValue?, _ name: String) throws -> SubmittedEvidence {
             switch value {
-            case .string(let text)?: return Array(text.utf8)
-            case .object?, .array?: return Array(value?.serialized().utf8 ?? "".utf8)
+            case .string(let text)?: return .bytes(Array(text.utf8))
+            case let value? where value.objectValue != nil || value.arrayValue != nil: return .json(value)
             default: throw KBSError(.serdeError, "attestation has no \(name) object")
             }
         }
@@ -116,13 +138,12 @@ public struct AttestationRequest: Sendable, Hashable {
                 }
                 initData = body
             }
-            self.init(
-                teePublicKey: try key(json["runtime-data"]?["tee-pubkey"]), nonce: nonce,
-                primaryEvidence: try evidenceBytes(json["tee-evidence"]?["primary_evidence"], "tee-evidence.primary_evidence"),
-                additionalEvidence: additional, initDataTOML: initData
-            )
+            self.init(teePublicKey: try key(json["runtime-data"]?["tee-pubkey"]), nonce: nonce, primaryEvidence: [],
+                      additionalEvidence: additional, initDataTOML: initData)
+            submittedEvidence = try evidence(json["tee-evidence"]?["primary_evidence"], "tee-evidence.primary_evidence")
         } else {
-            self.init(teePublicKey: try key(json["tee-pubkey"]), nonce: nil, primaryEvidence: try evidenceBytes(json["tee-evidence"], "tee-evidence"))
+            self.init(teePublicKey: try key(json["tee-pubkey"]), nonce: nil, primaryEvidence: [])
+            submittedEvidence = try evidence(json["tee-evidence"], "tee-evidence")
         }
     }
 

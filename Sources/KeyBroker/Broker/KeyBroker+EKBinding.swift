@@ -60,7 +60,7 @@ extension KeyBroker {
     ///
     /// - Throws: ``KBSError`` `AttestationError` when binding is required and absent, the secret is missing or
     ///   wrong, or the evidence names another AK.
-    func ekBoundVerifier(session: SessionRecord, tee: TEE, evidence: [UInt8]) throws -> (any AttestationVerifier)? {
+    func ekBoundVerifier(session: SessionRecord, tee: TEE, evidence submitted: SubmittedEvidence) throws -> (any AttestationVerifier)? {
         guard tee == .tpm else { return nil }
         guard let text = session.binding else {
             if configuration.tpmEKBinding?.required == true {
@@ -71,6 +71,7 @@ extension KeyBroker {
         guard let record = try? JSONValue(parsing: Array(text.utf8)), let akPublic = record["ak_public"]?.stringValue.flatMap(Base64.decode),
               let akName = record["ak_name"]?.stringValue.flatMap(Hex.decode), let digest = record["secret_sha256"]?.stringValue.flatMap(Hex.decode)
         else { throw KBSError(.attestationError, "the session's EK binding is corrupt") }
+        let evidence = submitted.bytes
         guard let json = try? JSONValue(parsing: evidence),
               let secretText = json[TPMEKBinding.activatedCredentialMember]?.stringValue, let secret = Base64.decode(secretText)
         else {

@@ -106,8 +106,8 @@ extension KeyBroker {
         if let toml = attestation.initDataTOML { (initDigest, initClaims) = try Self.initData(toml) }
         // The primary device, then each additional one; each is verified by its TEE's verifier.
         var devices: [(tee: TEE, claims: Claims, runtime: JSONValue)] = []
-        let boundVerifier = try ekBoundVerifier(session: session, tee: tee, evidence: attestation.primaryEvidence)
-        for claims in try await verify(tee: tee, evidence: attestation.primaryEvidence, runtimeData: primaryRuntime, initDigest: initDigest, at: now, using: boundVerifier) {
+        let boundVerifier = try ekBoundVerifier(session: session, tee: tee, evidence: attestation.submittedEvidence)
+        for claims in try await verify(tee: tee, evidence: attestation.submittedEvidence, runtimeData: primaryRuntime, initDigest: initDigest, at: now, using: boundVerifier) {
             devices.append((tee, claims, primaryRuntime))
         }
         if version.isComposite, !attestation.additionalEvidence.isEmpty {
@@ -117,8 +117,8 @@ extension KeyBroker {
             let deviceRuntime = AttestationRequest.runtimeData(nonce: session.nonce, key: attestation.teePublicKey, additionalEvidence: nil)
             for (name, evidence) in additional.sorted(by: { $0.key < $1.key }) {
                 guard let deviceTEE = TEE(name: name) else { throw KBSError(.attestationError, "additional_evidence names unknown tee \"\(name.prefix(32))\"") }
-                let bytes = Array((evidence.stringValue ?? evidence.serialized()).utf8)
-                for claims in try await verify(tee: deviceTEE, evidence: bytes, runtimeData: deviceRuntime, initDigest: .notProvided, at: now) {
+                let submitted = evidence.stringValue.map { SubmittedEvidence.bytes(Array($0.utf8)) } ?? .json(evidence)
+                for claims in try await verify(tee: deviceTEE, evidence: submitted, runtimeData: deviceRuntime, initDigest: .notProvided, at: now) {
                     devices.append((deviceTEE, claims, deviceRuntime))
                 }
             }
@@ -149,18 +149,24 @@ extension KeyBroker {
         let claims = EARClaims(issuedAt: now, lifetime: configuration.tokenLifetime, submodules: submodules, issuer: configuration.tokenIssuer)
         let jwt: String
         do { jwt = try await signer.sign(claims) } catch let error as EARError { throw KBSError(.attestationError, error.message) }
+        tokenVerifier.remember(issued: jwt, at: now)
         let primaryClaims = devices.first?.claims.values
         let measurement = primaryClaims?["measurement"]?.stringValue ?? primaryClaims?["launch_digest"]?.stringValue ?? ""
         return IssuedToken(jwt: jwt, status: claims.status, measurement: measurement, policyIDs: policyIDs)
     }
 
-    private func verify(tee: TEE, evidence: [UInt8], runtimeData: JSONValue, initDigest: ExpectedData, at time: Date,
+    private func verify(tee: TEE, evidence: SubmittedEvidence, runtimeData: JSONValue, initDigest: ExpectedData, at time: Date,
                         using override: (any AttestationVerifier)? = nil) async throws -> [Claims] {
         let verifier: any AttestationVerifier
         do { verifier = try override ?? verifiers.verifier(for: tee) } catch { throw KBSError(.attestationError, "\(error)") }
         let digest = Array(SHA384.hash(data: Array(runtimeData.canonicalJSON().utf8)))
         do {
-            return try await verifier.evaluate(evidence: evidence, expectedReportData: .value(digest), expectedInitDataDigest: initDigest, at: time)
+            switch evidence {
+            case .bytes(let bytes):
+                return try await verifier.evaluate(evidence: bytes, expectedReportData: .value(digest), expectedInitDataDigest: initDigest, at: time)
+            case .json(let value):
+                return try await verifier.evaluate(evidenceJSON: value, expectedReportData: .value(digest), expectedInitDataDigest: initDigest, at: time)
+            }
         } catch {
             throw KBSError(.attestationError, "\(tee.rawValue) evidence rejected: \(error)")
         }

@@ -36,6 +36,13 @@ public struct SNPEvidence: Sendable {
         return try binary(bytes)
     }
 
+    /// Reads Trustee's `snp` evidence JSON that has already been parsed.
+    ///
+    /// - Throws: ``SNPError`` `.malformedEvidence` naming what is wrong.
+    public static func parse(json document: JSONValue) throws -> SNPEvidence {
+        try TrusteeSNPEvidence.decode(document)
+    }
+
     /// Reads a binary report, optionally followed by a certificate table.
     public static func binary(_ bytes: [UInt8]) throws -> SNPEvidence {
         guard bytes.count >= AttestationReport.size else {

@@ -39,6 +39,10 @@ enum TrusteeSNPEvidence {
         } catch {
             throw SNPError(.malformedEvidence, "evidence is not JSON: \(error.localizedDescription)")
         }
+        return try decode(document)
+    }
+
+    static func decode(_ document: JSONValue) throws -> SNPEvidence {
         guard let report = document["attestation_report"]?.objectValue else {
             throw SNPError(.malformedEvidence, "evidence JSON has no attestation_report object")
         }
