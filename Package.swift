@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(
             name: "SEVSNPTests",
-            dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore"]
+            dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
         .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport",
@@ -259,7 +259,8 @@ let package = Package(
         .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego", "TPM"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport",
+                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "KeyBrokerTests",
             dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",

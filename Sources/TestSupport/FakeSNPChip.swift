@@ -29,6 +29,8 @@ public struct FakeSNPChip: Sendable {
     /// The VLEK certificate.
     public let vlek: X509Certificate
     let arkKey: _RSA.Signing.PrivateKey
+    /// VCEK nonces prepared ahead of time (``precomputingSignatures()``), or nil to sign the ordinary way.
+    public private(set) var vcekNonces: PrecomputedECDSANonces?
     let vcekKey: P384.Signing.PrivateKey
     let vlekKey: P384.Signing.PrivateKey
 
@@ -155,12 +157,23 @@ public struct FakeSNPChip: Sendable {
         report.signature = AttestationReport.Signature()
         let unsigned = report.encoded()
         let key = signer == .vcek ? vcekKey : vlekKey
-        let raw = [UInt8](try key.signature(for: SHA384.hash(data: unsigned[AttestationReport.signedRange])).rawRepresentation)
+        let digest = SHA384.hash(data: unsigned[AttestationReport.signedRange])
+        let precomputed = signer == .vcek ? vcekNonces?.signature(for: digest) : nil
+        let raw = try precomputed ?? [UInt8](key.signature(for: digest).rawRepresentation)
         report.signature = AttestationReport.Signature(
             r: Array(raw[0..<48].reversed()) + [UInt8](repeating: 0, count: 24),
             s: Array(raw[48..<96].reversed()) + [UInt8](repeating: 0, count: 24)
         )
         return report.encoded()
+    }
+
+    /// This chip with an empty pool of VCEK nonces: once ``PrecomputedECDSANonces/fill(upTo:)`` has filled it,
+    /// each VCEK signature takes a prepared nonce instead of a scalar multiplication, as when the Secure Processor,
+    /// not the measured cores, does the signing. Reports verify exactly as before.
+    public func precomputingSignatures() -> FakeSNPChip {
+        var chip = self
+        chip.vcekNonces = PrecomputedECDSANonces(for: vcekKey)
+        return chip
     }
 
     /// A CRL issued by this chip's ARK.
