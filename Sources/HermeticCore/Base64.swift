@@ -25,20 +25,46 @@ public enum Base64 {
 
     /// Decodes either alphabet, with or without padding. Whitespace is not allowed.
     ///
+    /// Padding may only end the text, in any amount.
+    ///
     /// - Returns: the bytes, or `nil` when the text is not base64.
     public static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var normalized: [UInt8] = text.utf8.map { byte in
-            switch byte {
-            case UInt8(ascii: "-"): return UInt8(ascii: "+")
-            case UInt8(ascii: "_"): return UInt8(ascii: "/")
-            default: return byte
+        var utf8 = Substring(text).utf8
+        while utf8.last == UInt8(ascii: "=") { utf8 = utf8.dropLast() }
+        guard utf8.count % 4 != 1 else { return nil }
+        var output: [UInt8] = []
+        output.reserveCapacity(utf8.count / 4 * 3 + 2)
+        var group: UInt32 = 0
+        var filled = 0
+        for byte in utf8 {
+            let value = decodingTable[Int(byte)]
+            guard value != 0xFF else { return nil }
+            group = group << 6 | UInt32(value)
+            filled += 1
+            if filled == 4 {
+                output.append(UInt8(truncatingIfNeeded: group >> 16))
+                output.append(UInt8(truncatingIfNeeded: group >> 8))
+                output.append(UInt8(truncatingIfNeeded: group))
+                group = 0
+                filled = 0
             }
         }
-        let padding = UInt8(ascii: "=")
-        guard !normalized.contains(padding) || normalized.last == padding else { return nil }
-        while normalized.last == padding { normalized.removeLast() }
-        guard normalized.count % 4 != 1 else { return nil }
-        normalized += repeatElement(padding, count: (4 - normalized.count % 4) % 4)
-        return Data(base64Encoded: Data(normalized)).map { [UInt8]($0) }
+        if filled == 2 {
+            output.append(UInt8(truncatingIfNeeded: group >> 4))
+        } else if filled == 3 {
+            output.append(UInt8(truncatingIfNeeded: group >> 10))
+            output.append(UInt8(truncatingIfNeeded: group >> 2))
+        }
+        return output
     }
+
+    /// Each byte's 6-bit value in either alphabet, or 0xFF.
+    private static let decodingTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8.enumerated() { table[Int(byte)] = UInt8(index) }
+        for (byte, value) in [(UInt8(ascii: "+"), 62), (UInt8(ascii: "-"), 62), (UInt8(ascii: "/"), 63), (UInt8(ascii: "_"), 63)] {
+            table[Int(byte)] = UInt8(value)
+        }
+        return table
+    }()
 }

@@ -2,6 +2,7 @@ import Foundation
 import Crypto
 import HermeticCore
 import Testing
+import TestSupport
 
 @Suite("Encodings")
 struct EncodingTests {
@@ -24,6 +25,35 @@ struct EncodingTests {
         #expect(Base64.decode("AA=A") == nil)
         #expect(Base64.encodeURL([0xFB, 0xFF]) == "-_8")
         #expect(Base64.encode([0xFB, 0xFF]) == "+/8=")
+    }
+
+    @Test("base64 decoding agrees with Foundation's on seeded random text: valid, non-canonical, padded and junk")
+    func base64AgreesWithFoundation() {
+        /// The previous decoder: normalise to the standard alphabet, re-pad, Foundation.
+        func reference(_ text: String) -> [UInt8]? {
+            var normalized: [UInt8] = text.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: "+") : $0 == UInt8(ascii: "_") ? UInt8(ascii: "/") : $0 }
+            let padding = UInt8(ascii: "=")
+            guard !normalized.contains(padding) || normalized.last == padding else { return nil }
+            while normalized.last == padding { normalized.removeLast() }
+            guard normalized.count % 4 != 1 else { return nil }
+            normalized += repeatElement(padding, count: (4 - normalized.count % 4) % 4)
+            return Data(base64Encoded: Data(normalized)).map { [UInt8]($0) }
+        }
+        var random = SeededRandom(seed: 64)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_")
+        for round in 0..<3_000 {
+            let bytes = (0..<Int.random(in: 0..<40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+            #expect(Base64.decode(Base64.encodeURL(bytes)) == bytes)
+            var text = String((0..<Int.random(in: 0..<24, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
+            switch round % 5 {
+            case 1: text += String(repeating: "=", count: Int.random(in: 1...3, using: &random))
+            case 2: text.insert("=", at: text.index(text.startIndex, offsetBy: Int.random(in: 0...text.count, using: &random)))
+            case 3: text.insert(["*", " ", "\n", "é", "."][Int.random(in: 0..<5, using: &random)], at: text.index(text.startIndex, offsetBy: Int.random(in: 0...text.count, using: &random)))
+            default: break
+            }
+            #expect(Base64.decode(text) == reference(text), "\(text)")
+        }
     }
 
     @Test("constant-time equality")

@@ -16,15 +16,21 @@ import TPM
 /// host instead of under TCG. One iteration is a fresh guest session on swtpm (AK derivation, quote of PCR 0–23)
 /// through RCAR over loopback HTTP to a broker with the pods' policies (the TPM quote verified, the pod's PCRs
 /// appraised, an EAR signed), then the pod's key-encryption key fetched (the resource policy over the registered
-/// pods, a JWE to the session key, opened). The AK is given to the broker as collateral: EK binding (one more round
-/// trip with MakeCredential/ActivateCredential) is left out. Needs `HERMETIC_SWTPM_PORT` (a running swtpm, control port
-/// one above), as `GuestAttestation` does; without it the benchmark is not registered.
+/// pods, a JWE to the session key, opened). In the first two variants the AK is given to the broker as collateral; the
+/// EK-bound variant proves the AK as a pod does: auth carries the EK certificate and the AK, the broker's challenge a
+/// credential (MakeCredential) that only this TPM can activate (ActivateCredential in the guest), checked against the
+/// EK certificate's CA. Needs `HERMETIC_SWTPM_PORT` (a running swtpm, control port one above), as `GuestAttestation`
+/// does; without it the benchmark is not registered. The EK-bound variant also needs `HERMETIC_SWTPM_EK_ROOTS`: the
+/// PEM files (comma-separated) of the CA that issued the swtpm's EK certificate (`swtpm_setup --create-ek-cert`).
 let benchmarks: @Sendable () -> Void = {
     guard let text = ProcessInfo.processInfo.environment["HERMETIC_SWTPM_PORT"], let port = UInt16(text) else { return }
     let transport: @Sendable () throws -> any TPMTransport = { SwtpmTransport(host: "127.0.0.1", port: port, controlPort: port + 1) }
+    let ekRoots = ProcessInfo.processInfo.environment["HERMETIC_SWTPM_EK_ROOTS"]?.split(separator: ",").map(String.init)
 
-    for (name, template) in [("RSA", KeyTemplate.akRSA), ("ECC", KeyTemplate.akECC)] {
-    Benchmark("Pod trust plane (\(name) AK): TPM evidence on swtpm, RCAR over loopback HTTP with the pods' policies, the image key fetched",
+    var variants: [(name: String, template: KeyTemplate, ekRoots: [String]?)] = [("RSA AK", .akRSA, nil), ("ECC AK", .akECC, nil)]
+    if let ekRoots { variants.append(("RSA AK, EK-bound", .akRSA, ekRoots)) }
+    for (name, template, ekRoots) in variants {
+    Benchmark("Pod trust plane (\(name)): TPM evidence on swtpm, RCAR over loopback HTTP with the pods' policies, the image key fetched",
               configuration: .init(metrics: [.wallClock, .cpuTotal], maxDuration: .seconds(15), maxIterations: 60)) { benchmark in
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-pod-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -36,11 +42,17 @@ let benchmarks: @Sendable () -> Void = {
             return try AttestationKey(publicArea: key.publicArea)
         }()
         var verifiers = VerifierRegistry()
-        verifiers.register(TPMAttestationVerifier(trust: AKTrust(keys: [ak])))
+        var configuration = BrokerConfiguration()
+        if let ekRoots {
+            verifiers.register(TPMAttestationVerifier(trust: AKTrust()))
+            configuration.tpmEKBinding = try TPMEKBinding.load(rootPaths: ekRoots, required: true)
+        } else {
+            verifiers.register(TPMAttestationVerifier(trust: AKTrust(keys: [ak])))
+        }
         let adminKey = Curve25519.Signing.PrivateKey()
         let broker = try await KeyBroker(
             store: try SQLiteStore(path: directory.appendingPathComponent("kbs.sqlite").path, kek: .generate()),
-            configuration: BrokerConfiguration(), verifiers: verifiers, signer: await EARSigner(),
+            configuration: configuration, verifiers: verifiers, signer: await EARSigner(),
             admin: try await AdminAuthenticator(publicKeysPEM: [adminKey.publicKey.pemRepresentation])
         )
         var logger = Logger(label: "hermetic.bench")
