@@ -33,9 +33,9 @@ import Testing
         let importers = Self.foundationImporters
         if importers.isEmpty {
             #expect(!hasICU, "\(agent) links ICU although no agent target imports Foundation: look for a dependency that does")
-        } else {
+        } else if hasICU {
             withKnownIssue("agent targets still importing Foundation: \(importers.joined(separator: ", "))") {
-                #expect(!hasICU, "\(agent) links ICU")
+                Issue.record("\(agent) links ICU")
             }
         }
     }
