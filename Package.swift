@@ -74,7 +74,6 @@ let package = Package(
                 "HermeticCore",
                 "PKI",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The TCG PC Client event log (legacy SHA-1 and crypto-agile), shared by TDX (the CCEL) and TPM.
@@ -90,7 +89,6 @@ let package = Package(
                 "EventLog",
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .target(
@@ -117,7 +115,7 @@ let package = Package(
         .target(
             name: "Attestation",
             dependencies: [
-                "HermeticCore", "SEVSNP", "TDX", "TPM", "AzureCVM", "Rego", "ReferenceValues",
+                "HermeticCore", "SEVSNP", "TDX", "TPM", "AzureCVM", "Rego", "ReferenceValues", "PolicyYAML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
@@ -221,13 +219,12 @@ let package = Package(
                 "Rego", "InitData", "HermeticCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "hermetic",
             dependencies: [
-                "Gate",
+                "Gate", "PolicyGenerator",
                 "HermeticCore", "HermeticServer", "KeyBroker", "Storage", "StoragePostgres", "JOSE", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -251,9 +248,9 @@ let package = Package(
         .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
         .testTarget(
             name: "SEVSNPTests",
-            dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SEVSNP", "PKI", "TestSupport", "HermeticCore", "PolicyYAML", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore"]),
+        .testTarget(name: "TDXTests", dependencies: ["TDX", "PKI", "TestSupport", "HermeticCore", "PolicyYAML"]),
         .testTarget(name: "TPMTests", dependencies: ["TPM", "EventLog", "PKI", "HermeticCore", "TestSupport",
                                                      "KeyBroker", "Attestation", "Storage", "JOSE", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
@@ -274,7 +271,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
-        .testTarget(name: "GateTests", dependencies: ["Gate", "Rego", "InitData", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "GateTests", dependencies: ["Gate", "PolicyGenerator", "Rego", "InitData", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "JOSETests", dependencies: ["JOSE", "HermeticCore"]),
         .testTarget(
             name: "HermeticServerTests",
@@ -350,7 +347,7 @@ let package = Package(
             name: "PodTests",
             dependencies: [
                 "Pod", "Sandbox", "KBSClient", "KeyBroker", "HermeticServer", "Attestation", "Storage", "TPM", "InitData", "HermeticCore",
-                "Gate", "OCI", "OCIURLSession", "ImageCrypt", "TestSupport", "GuestAgent",
+                "Gate", "PolicyGenerator", "OCI", "OCIURLSession", "ImageCrypt", "TestSupport", "GuestAgent",
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -397,5 +394,18 @@ let package = Package(
         ),
         // The tenant's KBS transport over URLSession (FoundationNetworking, libcurl): kept apart so the guest does not link it.
         .target(name: "KBSURLSession", dependencies: ["KBSClient"]),
+    
+        // Agent size: the guest agent's targets link FoundationEssentials only (no ICU). What needs Yams (and so full
+        // Foundation) lives in host-side targets: the YAML readers of the SNP and DCAP policies, and the genpolicy-style
+        // agent policy generator (the agent enforces policies, it does not write them).
+        .target(
+            name: "PolicyYAML",
+            dependencies: ["SEVSNP", "TDX", "HermeticCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "PolicyGenerator",
+            dependencies: ["Gate", "HermeticCore", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Yams", package: "Yams")]
+        ),
     ]
 )

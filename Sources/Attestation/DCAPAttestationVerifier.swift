@@ -1,5 +1,6 @@
 import Foundation
 import HermeticCore
+import PolicyYAML
 import TDX
 
 /// The `tdx` and `sgx` verifiers: DCAP quotes (raw, hex, or Trustee's evidence JSON) through ``DCAPVerifier``,

@@ -1,5 +1,6 @@
 import Foundation
 import HermeticCore
+import PolicyYAML
 import SEVSNP
 
 extension SNPAttestationVerifier {

@@ -124,7 +124,7 @@ public struct TCGEventLog: Sendable, Hashable {
         switch format {
         case .legacySHA1: return "TCG 1.2 (SHA1-only)"
         case .cryptoAgile:
-            let names = digestSizes.keys.sorted().map { TCGEvent.algorithmName($0).lowercased().replacingOccurrences(of: "-", with: "") }
+            let names = digestSizes.keys.sorted().map { TCGEvent.algorithmName($0).lowercased().replacing("-", with: "") }
             return "TCG2 crypto-agile (\(names.joined(separator: ",")))"
         }
     }

@@ -8,6 +8,15 @@ import Darwin
 /// value; reads until end of file). Plain POSIX calls, so they work the same on a FIFO, a regular file or an
 /// attribute.
 public enum GuestFiles {
+    /// The directory part of `path` (`/run/hermetic` for `/run/hermetic/aael.log`, `/` for `/x`, "" for a bare name),
+    /// as `NSString.deletingLastPathComponent` gives it.
+    static func directory(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        return slash == trimmed.startIndex ? "/" : String(trimmed[..<slash])
+    }
+
     /// Reads the whole file at `path`.
     ///
     /// - Throws: ``GuestAttesterError`` (`io`) naming the path and errno.

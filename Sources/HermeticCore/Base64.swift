@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Base64 in the two alphabets this field uses: standard (RFC 4648 §4) and URL-safe (§5), padded or not.
 public enum Base64 {

@@ -1,5 +1,10 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
 import OCI
 
 /// Encrypts the layers of an image in an OCI layout as ocicrypt does: each selected layer under a fresh 256-bit key

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import _CryptoExtras
 
 /// The Confidential Containers key provider's AnnotationPacket (guest-components `AnnotationPacket`, v1 members plus
@@ -76,7 +80,7 @@ public struct KeyProviderPacket: Sendable, Hashable, Codable {
     /// - Throws: ``ImageCryptError`` `.malformed` otherwise.
     public static func resourcePath(of uri: String) throws -> String {
         var rest = Substring(uri)
-        if let range = rest.range(of: "://") {
+        if let range = rest.firstRange(of: "://") {
             let scheme = rest[..<range.lowerBound]
             guard scheme == "kbs" || scheme.hasPrefix("kbs+") else {
                 throw ImageCryptError(.malformed, "key id \"\(uri)\" is not a kbs:// resource URI")

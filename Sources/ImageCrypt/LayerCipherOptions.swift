@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The annotation keys ocicrypt writes on an encrypted layer's descriptor.
 public enum EncryptionAnnotation {

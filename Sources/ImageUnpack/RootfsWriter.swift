@@ -1,7 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OCI
 
 /// Applies tar entries to a root directory, layer after layer, refusing anything that would land outside it: `..`
@@ -61,7 +65,7 @@ final class RootfsWriter {
         do {
             try FileManager.default.removeItem(atPath: path)
         } catch {
-            throw UnpackError(.io, "cannot replace \(path): \(error.localizedDescription)")
+            throw UnpackError(.io, "cannot replace \(path): \(error)")
         }
     }
 

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// ECDH on the three NIST curves, reduced to what ECDH-ES needs: raw shared secrets and fixed-length coordinates.
 enum ECDH {

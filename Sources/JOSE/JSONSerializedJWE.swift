@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// A JWE in the JSON serialisation (RFC 7516 §7.2): the general form with a `recipients` array, or the flattened

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import _CryptoExtras
 
 /// A key pair that can open JWEs: the guest's TEE key, whose public half travels as `tee-pubkey`.

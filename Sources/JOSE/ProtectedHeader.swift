@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// A JWE protected header, serialised the way CoCo guests re-serialise it to compute the AAD.

@@ -1,5 +1,14 @@
 import Crypto
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Writes one blob into a layout under a temporary name, hashing as it goes; ``finish()`` moves it to its content
 /// address. A writer dropped before ``finish()`` removes its temporary file, so no partial blob is ever visible.

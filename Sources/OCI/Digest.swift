@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// A content digest as OCI writes it, `sha256:<64 lowercase hex>`. Only SHA-256 is accepted: it is what every

@@ -3,7 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A file opened with POSIX calls: reads fill whole chunks, writes loop until done. Closed on deinit.
 final class FileStream {
@@ -17,7 +21,7 @@ final class FileStream {
 
     /// Opens an existing file for reading.
     static func open(reading path: String) throws -> FileStream {
-        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw OCIError(errno == ENOENT ? .notFound : .io, "cannot open \(path): \(reason)")
@@ -27,7 +31,7 @@ final class FileStream {
 
     /// Creates a new file (failing if it exists), mode 0644.
     static func create(_ path: String) throws -> FileStream {
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OCIError(.io, "cannot create \(path): \(String(cString: strerror(errno)))") }
         return FileStream(fd: fd, path: path)
     }
@@ -39,7 +43,7 @@ final class FileStream {
         guard let base = buffer.baseAddress else { return 0 }
         var filled = 0
         while filled < buffer.count {
-            let n = Foundation.read(fd, base + filled, buffer.count - filled)
+            let n = Glibc.read(fd, base + filled, buffer.count - filled)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw OCIError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
@@ -71,7 +75,7 @@ public enum FileDescriptorWrite {
         guard let base = bytes.baseAddress else { return nil }
         var done = 0
         while done < bytes.count {
-            let n = Foundation.write(fd, base + done, bytes.count - done)
+            let n = Glibc.write(fd, base + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 return errno

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HermeticCore
 
 /// An OCI image layout directory (image spec `image-layout.md`): `oci-layout`, `index.json` and
 /// `blobs/sha256/<hex>`.
@@ -17,8 +22,7 @@ public struct ImageLayout: Sendable {
         guard let data = FileManager.default.contents(atPath: path + "/oci-layout") else {
             throw OCIError(.notFound, "\(path) is not an OCI image layout (no oci-layout file)")
         }
-        guard let value = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let version = value["imageLayoutVersion"] as? String
+        guard let value = try? JSONValue(parsing: data), let version = value["imageLayoutVersion"]?.stringValue
         else { throw OCIError(.malformed, "\(path)/oci-layout is not a JSON object with imageLayoutVersion") }
         guard version == "1.0.0" else { throw OCIError(.unsupported, "\(path)/oci-layout has imageLayoutVersion \(version), not 1.0.0") }
     }
@@ -33,7 +37,7 @@ public struct ImageLayout: Sendable {
             try manager.createDirectory(atPath: path + "/blobs/sha256", withIntermediateDirectories: true)
             try Data("{\"imageLayoutVersion\":\"1.0.0\"}".utf8).write(to: URL(fileURLWithPath: path + "/oci-layout"))
         } catch {
-            throw OCIError(.io, "cannot create the layout \(path): \(error.localizedDescription)")
+            throw OCIError(.io, "cannot create the layout \(path): \(error)")
         }
         let layout = try ImageLayout(opening: path)
         try layout.writeIndex(ImageIndex())
@@ -58,7 +62,7 @@ public struct ImageLayout: Sendable {
         do {
             try Data(bytes).write(to: URL(fileURLWithPath: path + "/index.json"), options: .atomic)
         } catch {
-            throw OCIError(.io, "cannot write \(path)/index.json: \(error.localizedDescription)")
+            throw OCIError(.io, "cannot write \(path)/index.json: \(error)")
         }
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// An OCI image manifest (or a Docker schema 2 manifest, which has the same shape).

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A destination layout built in a sibling staging directory and published only when complete: new blobs are moved
 /// into the destination (content-addressed, each complete) and `index.json` is replaced atomically last. A failed
@@ -45,7 +49,7 @@ public struct StagedLayout {
             do {
                 try manager.moveItem(atPath: staging.path, toPath: destination.directory)
             } catch {
-                throw OCIError(.io, "cannot move the new layout to \(destination.directory): \(error.localizedDescription)")
+                throw OCIError(.io, "cannot move the new layout to \(destination.directory): \(error)")
             }
             return
         }
@@ -57,7 +61,7 @@ public struct StagedLayout {
             do {
                 try manager.moveItem(atPath: staging.path + "/blobs/sha256/" + name, toPath: to)
             } catch {
-                throw OCIError(.io, "cannot move blob \(name) into \(target.path): \(error.localizedDescription)")
+                throw OCIError(.io, "cannot move blob \(name) into \(target.path): \(error)")
             }
         }
         index.manifests.removeAll { tag != nil && $0.referenceName == tag }

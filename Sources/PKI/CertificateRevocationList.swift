@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SwiftASN1
 
 /// An X.509 v2 certificate revocation list (RFC 5280 §5), read field by field; swift-certificates has no CRL type.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SwiftASN1
 
 /// Reading of the X.509 `Time ::= CHOICE { utcTime UTCTime, generalTime GeneralizedTime }`.

@@ -1,6 +1,11 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import GuestAgent
+import HermeticCore
 import KBSClient
 
 struct AttestCommand: AsyncParsableCommand {
@@ -16,7 +21,7 @@ struct AttestCommand: AsyncParsableCommand {
             let agent = try GuestAgent.boot(try options.configuration())
             let attested = try await agent.session.attested()
             let token = try AttestationToken(jwt: attested.token)
-            print("attested: tee=\(agent.evidence.tee.rawValue) expires=\(token.expiry.map { ISO8601DateFormatter().string(from: $0) } ?? "never")")
+            print("attested: tee=\(agent.evidence.tee.rawValue) expires=\(token.expiry.map { Timestamp.text($0) } ?? "never")")
         }
     }
 }
@@ -45,7 +50,7 @@ struct GetResourceCommand: AsyncParsableCommand {
                     throw ValidationError("cannot write \(output)")
                 }
             } else {
-                FileHandle.standardOutput.write(Data(value))
+                StandardOutput.write(value)
             }
         }
     }
@@ -67,7 +72,7 @@ struct UnsealCommand: AsyncParsableCommand {
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let agent = try GuestAgent.boot(try options.configuration())
             let value = try await SealedSecretUnsealer(session: agent.session).unseal(String(decoding: data, as: UTF8.self))
-            FileHandle.standardOutput.write(Data(value))
+            StandardOutput.write(value)
         }
     }
 }

@@ -1,8 +1,13 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Gate
 import GuestAgent
 import GuestAttester
+import HermeticCore
 import KBSClient
 #if canImport(Glibc)
 import Glibc
@@ -100,8 +105,9 @@ struct PodCommand: AsyncParsableCommand {
             throw AgentExit.fail(error)
         }
         defer { gate.shutdown() }
-        return await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: GateStreamServer(gate: gate, input: fd, output: fd).serve()) }.start()
+        return try await withCheckedThrowingContinuation { continuation in
+            let started = DetachedThread.start { continuation.resume(returning: GateStreamServer(gate: gate, input: fd, output: fd).serve()) }
+            if !started { continuation.resume(throwing: AgentExit.fail(GuestAttesterError(.io, "cannot start the gate's thread"))) }
         }
     }
 

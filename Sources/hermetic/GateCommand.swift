@@ -5,6 +5,7 @@ import InitData
 import OCI
 import OCIURLSession
 import Gate
+import PolicyGenerator
 
 /// `hermetic gate`: the guest-side gate between the host and the pod, and the host's side of its channel.
 struct GateCommand: ParsableCommand {

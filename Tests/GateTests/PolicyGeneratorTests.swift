@@ -2,6 +2,7 @@ import Foundation
 import InitData
 import Testing
 @testable import Gate
+@testable import PolicyGenerator
 
 /// Kubernetes YAML to a policy the gate enforces: order, presence, image digests, commands, env (with ConfigMap and
 /// Secret values), mounts, user, exec by annotation, ConfigMap contents by digest.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Gate
+@testable import PolicyGenerator
 
 /// ReadStdout and ReadStderr: the one reply that carries bytes, and only when the policy's `read_stream` allows it.
 @Suite struct ReadStreamTests {

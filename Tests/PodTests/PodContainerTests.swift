@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Gate
+import PolicyGenerator
 import HermeticCore
 import ImageCrypt
 import InitData

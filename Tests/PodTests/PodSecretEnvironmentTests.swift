@@ -1,5 +1,6 @@
 import Foundation
 import Gate
+import PolicyGenerator
 import GuestAgent
 import Pod
 import Synchronization

@@ -1,4 +1,14 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HermeticCore
 import Rego
 import Synchronization
 
@@ -17,7 +27,7 @@ public final class RuncExecutor: Executor {
     private let state: URL
     private let root: URL
     private let noPivot: Bool
-    private let children = Mutex<[String: Process]>([:])
+    private let children = Mutex<[String: ChildProcess]>([:])
     private let prepared = Mutex<[String: URL]>([:])
     private let readOffsets = Mutex<[String: UInt64]>([:])
     /// The most one read returns, whatever the order's `len`.
@@ -72,16 +82,29 @@ public final class RuncExecutor: Executor {
         let limit = max(0, min(wanted, Self.maximumRead))
         return readOffsets.withLock { offsets in
             let offset = offsets[key] ?? 0
-            guard limit > 0, let handle = FileHandle(forReadingAtPath: state.appendingPathComponent(key).path) else { return [] }
-            defer { try? handle.close() }
-            guard (try? handle.seek(toOffset: offset)) != nil, let data = try? handle.read(upToCount: limit) else { return [] }
-            offsets[key] = offset + UInt64(data.count)
-            return [UInt8](data)
+            guard limit > 0 else { return [] }
+            let fd = open(state.appendingPathComponent(key).path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return [] }
+            defer { close(fd) }
+            var bytes = [UInt8](repeating: 0, count: limit)
+            var filled = 0
+            while filled < limit {
+                let n = bytes.withUnsafeMutableBytes { buffer in
+                    pread(fd, buffer.baseAddress.map { $0 + filled }, limit - filled, off_t(offset) + off_t(filled))
+                }
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { break }
+                filled += n
+            }
+            offsets[key] = offset + UInt64(filled)
+            return Array(bytes.prefix(filled))
         }
     }
 
     public func shutdown() {
-        for (_, process) in children.withLock({ $0 }) where process.isRunning { process.terminate() }
+        children.withLock { running in
+            for child in running.values { child.signal() }
+        }
         for id in prepared.withLock({ Array($0.keys) }) { try? runToCompletion(["delete", "--force", id]) }
     }
 
@@ -95,62 +118,67 @@ public final class RuncExecutor: Executor {
         let source = bundles.appendingPathComponent(name)
         let bundle = state.appendingPathComponent(id)
         do {
-            let config = try JSONSerialization.jsonObject(with: Data(contentsOf: source.appendingPathComponent("config.json")))
-            guard var spec = config as? [String: Any], var specProcess = spec["process"] as? [String: Any] else {
+            let config = try JSONValue(parsing: [UInt8](Data(contentsOf: source.appendingPathComponent("config.json"))))
+            guard case .object(var spec) = config, case .object(var specProcess)? = spec["process"] else {
                 throw ExecutionError("\(name): config.json has no process")
             }
-            specProcess["terminal"] = false
-            if case .array(let args)? = process[.string("Args")] { specProcess["args"] = args.compactMap(\.stringValue) }
-            if case .array(let env)? = process[.string("Env")] { specProcess["env"] = env.compactMap(\.stringValue) }
-            if let cwd = process[.string("Cwd")]?.stringValue, cwd.hasPrefix("/") { specProcess["cwd"] = cwd }
-            if let uid = process[.string("User")]?[.string("UID")]?.numberValue.flatMap({ Int("\($0)") }) {
-                let gid = process[.string("User")]?[.string("GID")]?.numberValue.flatMap({ Int("\($0)") }) ?? 0
-                specProcess["user"] = ["uid": uid, "gid": gid]
+            func strings(_ values: [Value]) -> JSONValue { .array(values.compactMap(\.stringValue).map(JSONValue.string)) }
+            specProcess["terminal"] = .bool(false)
+            if case .array(let args)? = process[.string("Args")] { specProcess["args"] = strings(args) }
+            if case .array(let env)? = process[.string("Env")] { specProcess["env"] = strings(env) }
+            if let cwd = process[.string("Cwd")]?.stringValue, cwd.hasPrefix("/") { specProcess["cwd"] = .string(cwd) }
+            if let uid = process[.string("User")]?[.string("UID")]?.numberValue.flatMap({ Int64("\($0)") }) {
+                let gid = process[.string("User")]?[.string("GID")]?.numberValue.flatMap({ Int64("\($0)") }) ?? 0
+                specProcess["user"] = .object(["uid": .int(uid), "gid": .int(gid)])
             }
-            spec["process"] = specProcess
-            var rootSpec = spec["root"] as? [String: Any] ?? [:]
-            rootSpec["path"] = source.appendingPathComponent("rootfs").resolvingSymlinksInPath().path
-            spec["root"] = rootSpec
+            spec["process"] = .object(specProcess)
+            var rootSpec = spec["root"]?.objectValue ?? [:]
+            rootSpec["path"] = .string(source.appendingPathComponent("rootfs").resolvingSymlinksInPath().path)
+            spec["root"] = .object(rootSpec)
             try FileManager.default.createDirectory(at: bundle, withIntermediateDirectories: true)
-            try JSONSerialization.data(withJSONObject: spec).write(to: bundle.appendingPathComponent("config.json"))
+            try RuntimeBundle.encode(.object(spec)).write(to: bundle.appendingPathComponent("config.json"))
         } catch let error as ExecutionError {
             throw error
         } catch {
-            throw ExecutionError("\(name): \(error.localizedDescription)")
+            throw ExecutionError("\(name): \(error)")
         }
         prepared.withLock { $0[id] = bundle }
     }
 
-    private func process(_ arguments: [String], key: String) throws(ExecutionError) -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: runc)
-        process.arguments = ["--root", root.path] + arguments
+    private func spawn(_ arguments: [String], key: String) throws(ExecutionError) -> ChildProcess {
         do {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-            let out = state.appendingPathComponent(key + ".out")
-            let err = state.appendingPathComponent(key + ".err")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
-            FileManager.default.createFile(atPath: err.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: out)
-            process.standardError = try FileHandle(forWritingTo: err)
-            process.standardInput = FileHandle.nullDevice
         } catch {
-            throw ExecutionError("cannot open logs: \(error.localizedDescription)")
+            throw ExecutionError("cannot create \(root.path): \(error)")
         }
-        return process
+        do {
+            return try ChildProcess.spawn(runc, arguments: ["--root", root.path] + arguments,
+                                          standardOutput: state.appendingPathComponent(key + ".out").path,
+                                          standardError: state.appendingPathComponent(key + ".err").path)
+        } catch {
+            throw ExecutionError("runc: \(error)")
+        }
     }
 
     private func launch(key: String, arguments: [String], exited: @escaping @Sendable (Bool) -> Void) throws(ExecutionError) {
-        let child = try process(arguments, key: key)
-        child.terminationHandler = { process in exited(process.terminationReason == .exit && process.terminationStatus == 0) }
-        do { try child.run() } catch { throw ExecutionError("runc: \(error.localizedDescription)") }
-        children.withLock { $0[key] = child }
+        try children.withLock { running throws(ExecutionError) in
+            let child = try spawn(arguments, key: key)
+            running[key] = child
+            let waiter = DetachedThread.start { [self] in
+                let termination = child.wait { children.withLock { $0[key] = nil } }
+                exited(termination.isSuccess)
+            }
+            guard waiter else {
+                running[key] = nil
+                child.signal(SIGKILL)
+                _ = child.wait()
+                throw ExecutionError("runc: cannot start a thread to wait for it")
+            }
+        }
     }
 
     private func runToCompletion(_ arguments: [String]) throws(ExecutionError) {
-        let child = try process(arguments, key: "runc-" + (arguments.first ?? "call"))
-        do { try child.run() } catch { throw ExecutionError("runc: \(error.localizedDescription)") }
-        child.waitUntilExit()
-        guard child.terminationStatus == 0 else { throw ExecutionError("runc \(arguments.first ?? "") exited \(child.terminationStatus)") }
+        let termination = try spawn(arguments, key: "runc-" + (arguments.first ?? "call")).wait()
+        guard termination.isSuccess else { throw ExecutionError("runc \(arguments.first ?? "") \(termination)") }
     }
 }

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HermeticCore
 
 /// The runtime configuration (`config.json`) of a bundle ``RuncExecutor`` runs, written beside each unpacked root by
 /// the guest's image pipeline: what `runc spec` gives, made
@@ -10,40 +15,52 @@ public enum RuntimeBundle {
     public static let capabilities = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
 
     /// The configuration for a root at `rootfs` (relative to the bundle).
-    public static func configuration(hostname: String = "pod") -> [String: Any] {
-        let caps: [String: Any] = ["bounding": capabilities, "effective": capabilities, "permitted": capabilities]
-        return [
-            "ociVersion": "1.0.2",
-            "process": [
-                "terminal": false, "user": ["uid": 0, "gid": 0], "args": ["sh"], "cwd": "/",
-                "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                "capabilities": caps, "rlimits": [["type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024]],
-                "noNewPrivileges": true,
-            ] as [String: Any],
-            "root": ["path": "rootfs", "readonly": true],
-            "hostname": hostname,
-            "mounts": [
-                ["destination": "/proc", "type": "proc", "source": "proc"],
-                ["destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]],
-                ["destination": "/dev/pts", "type": "devpts", "source": "devpts",
-                 "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]],
-                ["destination": "/dev/shm", "type": "tmpfs", "source": "shm", "options": ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]],
-                ["destination": "/dev/mqueue", "type": "mqueue", "source": "mqueue", "options": ["nosuid", "noexec", "nodev"]],
-                ["destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]],
-                ["destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "mode=1777", "size=65536k"]],
-            ],
-            "linux": [
-                "namespaces": [["type": "pid"], ["type": "network"], ["type": "ipc"], ["type": "uts"], ["type": "mount"], ["type": "cgroup"]],
-                "maskedPaths": ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-                                "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"],
-                "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"],
-            ] as [String: Any],
-        ]
+    public static func configuration(hostname: String = "pod") -> JSONValue {
+        func strings(_ values: [String]) -> JSONValue { .array(values.map(JSONValue.string)) }
+        func mount(_ destination: String, _ type: String, _ source: String, _ options: [String]? = nil) -> JSONValue {
+            var members: [String: JSONValue] = ["destination": .string(destination), "type": .string(type), "source": .string(source)]
+            if let options { members["options"] = strings(options) }
+            return .object(members)
+        }
+        let caps = strings(capabilities)
+        return .object([
+            "ociVersion": .string("1.0.2"),
+            "process": .object([
+                "terminal": .bool(false), "user": .object(["uid": .int(0), "gid": .int(0)]), "args": strings(["sh"]), "cwd": .string("/"),
+                "env": strings(["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]),
+                "capabilities": .object(["bounding": caps, "effective": caps, "permitted": caps]),
+                "rlimits": .array([.object(["type": .string("RLIMIT_NOFILE"), "hard": .int(1024), "soft": .int(1024)])]),
+                "noNewPrivileges": .bool(true),
+            ]),
+            "root": .object(["path": .string("rootfs"), "readonly": .bool(true)]),
+            "hostname": .string(hostname),
+            "mounts": .array([
+                mount("/proc", "proc", "proc"),
+                mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+                mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]),
+                mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+                mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+                mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+                mount("/tmp", "tmpfs", "tmpfs", ["nosuid", "nodev", "mode=1777", "size=65536k"]),
+            ]),
+            "linux": .object([
+                "namespaces": .array(["pid", "network", "ipc", "uts", "mount", "cgroup"].map { .object(["type": .string($0)]) }),
+                "maskedPaths": strings(["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+                                        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi"]),
+                "readonlyPaths": strings(["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]),
+            ]),
+        ])
+    }
+
+    /// The bytes of a runtime configuration: JSON with sorted keys and escaped slashes, as runc's tools write it.
+    public static func encode(_ configuration: JSONValue) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(configuration)
     }
 
     /// Writes `config.json` into `bundle`.
     public static func write(into bundle: String, hostname: String = "pod") throws {
-        let data = try JSONSerialization.data(withJSONObject: configuration(hostname: hostname), options: [.sortedKeys])
-        try data.write(to: URL(fileURLWithPath: bundle + "/config.json"))
+        try encode(configuration(hostname: hostname)).write(to: URL(fileURLWithPath: bundle + "/config.json"))
     }
 }

@@ -3,7 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HermeticCore
 import Synchronization
 
 /// Serves a ``Gate`` on a unix stream socket: one thread per connection (at most ``maximumConnections``), frames
@@ -58,7 +63,10 @@ public final class GateServer: Sendable {
         }
         listener.withLock { $0 = fd }
         gate.onDoorbell { [weak self] code in self?.ring(code) }
-        Thread.detachNewThread { [self] in acceptLoop(fd) }
+        guard DetachedThread.start({ [self] in acceptLoop(fd) }) else {
+            stop()
+            throw SocketError(message: "cannot start the accept thread")
+        }
     }
 
     /// Stops accepting, closes every connection and removes the socket file.
@@ -91,7 +99,11 @@ public final class GateServer: Sendable {
                 close(connection)
                 continue
             }
-            Thread.detachNewThread { [self] in serve(connection) }
+            guard DetachedThread.start({ [self] in serve(connection) }) else {
+                _ = connections.withLock { $0.remove(connection) }
+                close(connection)
+                continue
+            }
         }
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Gate
 
 /// The guest-pull step in front of the runtime: for an accepted CreateContainer of an application container, the

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 import Synchronization
 
@@ -82,7 +86,7 @@ public final class RuntimeMeasurements: Sendable {
 
     /// Creates the log file; its directory (`/run/hermetic`) is on a fresh tmpfs at boot.
     private static func create(_ path: String, _ bytes: [UInt8]) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = GuestFiles.directory(of: path)
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reports through configfs-tsm (`/sys/kernel/config/tsm/report`): create an entry, check its `provider`, optionally
 /// write `privlevel`, write the 64-byte `inblob`, read `outblob` and `auxblob`, check that `generation` counted

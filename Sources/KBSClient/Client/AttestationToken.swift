@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// The lifetime of an attestation token as the guest reads it: the JWT payload's `exp` and `nbf`, decoded without

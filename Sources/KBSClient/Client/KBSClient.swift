@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 import JOSE
 
@@ -141,7 +145,7 @@ public struct KBSClient: Sendable {
         } catch let error as KBSClientError {
             throw error
         } catch {
-            throw KBSClientError(status: 0, type: "", detail: "cannot reach the broker: \(error.localizedDescription)")
+            throw KBSClientError(status: 0, type: "", detail: "cannot reach the broker: \(error)")
         }
         guard response.status == 200 else {
             let info = try? Self.decode(response.body)
@@ -165,7 +169,7 @@ public struct KBSClient: Sendable {
     /// The session id in a `Set-Cookie: kbs-session-id=<id>; Expires=...` header.
     public static func sessionID(fromSetCookie header: String) -> String? {
         for part in header.split(separator: ";") {
-            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+            let pair = part.trimmingWhitespace(newlines: false).split(separator: "=", maxSplits: 1).map(String.init)
             if pair.count == 2, pair[0] == "kbs-session-id" { return pair[1] }
         }
         return nil

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// A Confidential Containers sealed secret: `sealed.<b64url header>.<b64url payload>.<b64url signature>`, a JWS
@@ -50,7 +54,7 @@ public struct SealedSecret: Sendable, Hashable {
     ///
     /// - Throws: ``SealedSecretError`` naming the part that does not parse, or `version` for another payload version.
     public init(_ text: String) throws(SealedSecretError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         let parts = trimmed.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "sealed" else {
             throw SealedSecretError(.malformed, "not sealed.<header>.<payload>.<signature> (\(parts.count) dot-separated parts)")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A bzImage as QEMU's direct kernel boot hands it to the firmware: QEMU (7.2, `x86_load_linux` in hw/i386/x86.c)
 /// writes boot-protocol fields into the setup header before it publishes the setup and kernel blobs on fw_cfg, and
 /// OVMF's `QemuKernelLoaderFsDxe` serves their concatenation, which is the file with those fields changed. That is

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import HermeticCore
 
 /// An OCI distribution client: manifests and indexes by tag or digest, blobs by digest in bounded ranges with the
 /// digest checked while they stream to disk, uploads in chunks, and token auth as registries do it (a `401` with
@@ -191,8 +196,8 @@ public struct RegistryClient: Sendable {
         }
         let response = try await transport.send(RegistryRequest(method: "GET", url: url, headers: headers))
         guard response.status == 200,
-              let object = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any],
-              let token = (object["token"] as? String) ?? (object["access_token"] as? String), !token.isEmpty
+              let object = try? JSONValue(parsing: response.body),
+              let token = object["token"]?.stringValue ?? object["access_token"]?.stringValue, !token.isEmpty
         else { throw OCIError(.io, "the token service at \(url.host ?? realm) refused (HTTP \(response.status))") }
         return token
     }
@@ -212,7 +217,7 @@ struct BearerChallenge {
         guard header.lowercased().hasPrefix("bearer ") else { return }
         var rest = Substring(header.dropFirst(7))
         while let equals = rest.firstIndex(of: "=") {
-            let key = rest[..<equals].trimmingCharacters(in: CharacterSet(charactersIn: " ,")).lowercased()
+            let key = rest[..<equals].trimmingScalars(in: [" ", ","]).lowercased()
             rest = rest[rest.index(after: equals)...]
             var value = ""
             if rest.first == "\"" {

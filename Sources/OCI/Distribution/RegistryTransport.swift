@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One HTTP exchange with a registry, whole bodies (blobs move in ranges and chunks of bounded size).
 public struct RegistryRequest: Sendable {

@@ -21,7 +21,7 @@ public enum SNPProduct: String, Sendable, Hashable, CaseIterable, Codable {
     /// The product of a certificate's productName extension (`Milan-B0`, `Genoa`, `Turin`); `nil` for anything else.
     public init?(productName: String) {
         let line = productName.split(separator: "-", maxSplits: 1).first.map(String.init) ?? ""
-        guard let product = SNPProduct.allCases.first(where: { $0.rawValue.caseInsensitiveCompare(line) == .orderedSame }) else {
+        guard let product = SNPProduct.allCases.first(where: { $0.rawValue.lowercased() == line.lowercased() }) else {
             return nil
         }
         self = product

@@ -62,7 +62,7 @@ public enum AMDKDS {
 
     /// Parses a VCEK URL built by ``vcekURL(_:baseURL:)`` (any base URL); `nil` when it is not one.
     public static func parseVCEKURL(_ url: String) -> VCEKRequest? {
-        guard let range = url.range(of: "/vcek/v1/") else { return nil }
+        guard let range = url.firstRange(of: "/vcek/v1/") else { return nil }
         let rest = url[range.upperBound...]
         let pathAndQuery = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         guard pathAndQuery.count == 2 else { return nil }

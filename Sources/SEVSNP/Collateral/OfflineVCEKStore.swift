@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// The offline VCEK store Trustee's SNP verifier reads (`vcek_sources = [{type = "OfflineStore", path = ...}]`),
@@ -20,9 +24,7 @@ public struct OfflineVCEKStore: CollateralFetcher {
 
     /// Whether `directory` looks like a store (has a `vcek` subdirectory).
     public static func isStore(_ directory: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: directory.appendingPathComponent("vcek").path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
+        FileKind.of(directory.appendingPathComponent("vcek").path) == .directory
     }
 
     /// The file names tried for `request`, most specific first, relative to the root.

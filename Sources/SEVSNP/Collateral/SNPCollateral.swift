@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 import PKI
 
@@ -29,11 +33,10 @@ public struct SNPCollateral: Sendable {
     public static func load(paths: [String]) throws -> SNPCollateral {
         var collateral = SNPCollateral()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let kind = FileKind.of(path) else {
                 throw SNPError(.malformedCollateral, "collateral \(path) does not exist")
             }
-            if isDirectory.boolValue {
+            if kind == .directory {
                 try collateral.addDirectory(URL(fileURLWithPath: path))
             } else {
                 try collateral.add(file: URL(fileURLWithPath: path))
@@ -46,7 +49,7 @@ public struct SNPCollateral: Sendable {
     public mutating func add(file: URL) throws {
         let bytes: [UInt8]
         do { bytes = [UInt8](try Data(contentsOf: file)) } catch {
-            throw SNPError(.malformedCollateral, "cannot read collateral \(file.path): \(error.localizedDescription)")
+            throw SNPError(.malformedCollateral, "cannot read collateral \(file.path): \(error)")
         }
         do {
             try add(bytes: bytes)
@@ -89,14 +92,15 @@ public struct SNPCollateral: Sendable {
             fetchers.append(OfflineVCEKStore(root: directory))
         }
         let storePath = directory.appendingPathComponent("vcek").standardizedFileURL.path
-        guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let walker = try? FileManager.default.subpathsOfDirectory(atPath: directory.path) else {
             throw SNPError(.malformedCollateral, "cannot list \(directory.path)")
         }
         var files: [URL] = []
-        for case let file as URL in walker {
+        for subpath in walker {
+            let file = directory.appendingPathComponent(subpath)
             let path = file.standardizedFileURL.path
             guard !path.hasPrefix(storePath + "/"), !file.lastPathComponent.hasPrefix("."),
-                  (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+                  FileKind.of(file.path, followingLinks: false) == .regular
             else { continue }
             files.append(file)
         }

@@ -26,7 +26,7 @@ public struct CertificateTable: Sendable, Hashable {
             let bigEndian = Hex.encode(guid)
             let mixed = Hex.encode(guid[0..<4].reversed() + guid[4..<6].reversed() + guid[6..<8].reversed() + guid[8...])
             let match = Self.guids.first { entry in
-                let plain = entry.0.replacingOccurrences(of: "-", with: "")
+                let plain = entry.0.replacing("-", with: "")
                 return plain == bigEndian || plain == mixed
             }
             self = match?.1 ?? .other

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// Trustee's `snp` evidence JSON: `{"attestation_report": {...}, "cert_chain": [{"cert_type": ..., "data": [...]}] | null}`,
@@ -37,7 +41,7 @@ enum TrusteeSNPEvidence {
         do {
             document = try JSONValue(parsing: bytes)
         } catch {
-            throw SNPError(.malformedEvidence, "evidence is not JSON: \(error.localizedDescription)")
+            throw SNPError(.malformedEvidence, "evidence is not JSON: \(error)")
         }
         return try decode(document)
     }

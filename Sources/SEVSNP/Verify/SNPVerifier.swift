@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 import PKI
 
@@ -153,7 +157,7 @@ public final class SNPVerifier: Sendable {
     /// `SEV-Milan`, `SEV-VLEK-Genoa`: the product in the issuer's common name.
     private static func productFromIssuer(_ certificate: X509Certificate) -> SNPProduct? {
         guard let name = certificate.issuer.commonName else { return nil }
-        return SNPProduct(productName: name.replacingOccurrences(of: "SEV-VLEK-", with: "").replacingOccurrences(of: "SEV-", with: ""))
+        return SNPProduct(productName: name.replacing("SEV-VLEK-", with: "").replacing("SEV-", with: ""))
     }
 
     // MARK: - Chain

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 import PKI
 
@@ -45,14 +49,13 @@ public struct DCAPCollateral: Sendable {
     public static func load(paths: [String]) throws -> DCAPCollateral {
         var collateral = DCAPCollateral()
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            guard let kind = FileKind.of(path) else {
                 throw TDXError(.malformedCollateral, "collateral \(path) does not exist")
             }
-            if isDirectory.boolValue {
+            if kind == .directory {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
                 for name in names.sorted() where !name.hasPrefix(".") {
-                    let file = (path as NSString).appendingPathComponent(name)
+                    let file = path.hasSuffix("/") ? path + name : path + "/" + name
                     collateral.merge(try read(file: file, inDirectory: true))
                 }
             } else {
@@ -90,7 +93,7 @@ public struct DCAPCollateral: Sendable {
             return try json(Array(bytes[start...]), name: name)
         }
         if let text = String(validating: bytes, as: UTF8.self), text.contains("-----BEGIN") {
-            let decoded = text.contains("-----BEGIN%20") ? (text.removingPercentEncoding ?? text) : text
+            let decoded = text.contains("-----BEGIN%20") ? (text.percentDecoded ?? text) : text
             return try pem(Array(decoded.utf8), name: name)
         }
         if let certificate = try? X509Certificate(derEncoded: bytes) {

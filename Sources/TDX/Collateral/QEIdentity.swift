@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// Intel's identity of the quoting enclave (PCS v4 `/qe/identity`, version 2): `QE` for SGX, `TD_QE` for TDX.

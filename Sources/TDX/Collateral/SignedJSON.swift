@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// A TCB info or QE identity as Intel PCS serves it, `{"<name>": {...}, "signature": "<hex r‖s>"}`, reduced to
@@ -21,7 +25,7 @@ public struct SignedJSON: Sendable, Hashable {
         else {
             throw TDXError(.malformedCollateral, "\(what) has no \"signature\" member")
         }
-        try self.init(body: Array(response[range]), signatureHex: text.trimmingCharacters(in: CharacterSet(charactersIn: "\"")), what: what)
+        try self.init(body: Array(response[range]), signatureHex: text.trimmingScalars(in: ["\""]), what: what)
     }
 
     /// Wraps an inner object and a hex signature given separately (dcap-qvl's collateral JSON).
@@ -44,10 +48,8 @@ enum CollateralField {
     }
 
     static func date(_ text: String, _ field: String) throws -> Date {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = formatter.date(from: text) else {
+        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else {
             throw TDXError(.malformedCollateral, "\(field) \"\(text)\" is not an RFC 3339 time")
         }
         return date

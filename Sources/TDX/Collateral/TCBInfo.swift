@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// Intel's TCB info (PCS v4 `/tcb`, version 3) for one platform FMSPC: the TCB levels with their statuses, and

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// DCAP evidence as a verifier receives it: the quote, and for TDX an optional CC event log.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 /// The claims of a verified quote, named and typed as Trustee's `tdx` and `sgx` verifiers emit them: the quote's

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A quote that passed every DCAP check, with what was learned on the way.
 public struct VerifiedQuote: Sendable {

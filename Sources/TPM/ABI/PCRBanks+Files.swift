@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 extension PCRBanks {
@@ -15,7 +19,7 @@ extension PCRBanks {
         guard let text = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
             return try readTPM2ToolsSerialized(bytes).1
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhitespace()
         if trimmed.hasPrefix("{") {
             guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
                 throw TPMError(.malformedStructure, "PCR file is not valid JSON")
@@ -25,7 +29,7 @@ extension PCRBanks {
         var values = PCRBanks()
         var bank: TPMAlgorithm?
         for (number, rawLine) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace(newlines: false)
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasSuffix(":"), let hash = TPMAlgorithm(hashName: String(line.dropLast())) {
                 bank = hash

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Crypto
 
 /// A TPM_ALG_ID: the algorithm identifiers of TPM 2.0 Part 2, table 9, for those this code reads.

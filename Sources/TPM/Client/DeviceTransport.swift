@@ -1,14 +1,19 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// A TPM character device: `/dev/tpmrm0` (the kernel's resource manager) or `/dev/tpm0`. Each command is one
 /// write and its response one read.
 public final class DeviceTransport: TPMTransport, @unchecked Sendable {
     private let fd: Int32
     private let path: String
-    private let lock = NSLock()
+    private let lock = Mutex(())
 
     /// Opens the device.
     ///
@@ -23,12 +28,12 @@ public final class DeviceTransport: TPMTransport, @unchecked Sendable {
     deinit { close(fd) }
 
     public func transmit(_ command: [UInt8]) throws -> [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        try PosixIO.writeAll(fd, command, path)
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard got >= 10 else { throw TPMError(.command, "\(path): response of \(got) bytes") }
-        return Array(buffer.prefix(got))
+        try lock.withLock { _ in
+            try PosixIO.writeAll(fd, command, path)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard got >= 10 else { throw TPMError(.command, "\(path): response of \(got) bytes") }
+            return Array(buffer.prefix(got))
+        }
     }
 }

@@ -1,7 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// swtpm's TCP interface (`swtpm socket --server type=tcp,port=P --ctrl type=tcp,port=C`): raw TPM commands on
 /// the server port, and swtpm's control commands (big-endian command code, then its payload) on the control port,
@@ -14,7 +19,7 @@ public final class SwtpmTransport: TPMTransport, @unchecked Sendable {
     /// The control port.
     public let controlPort: UInt16
     private var fd: Int32 = -1
-    private let lock = NSLock()
+    private let lock = Mutex(())
 
     /// Creates a transport; the connection opens on the first command.
     public init(host: String = "127.0.0.1", port: UInt16 = 2321, controlPort: UInt16? = nil) {
@@ -51,16 +56,16 @@ public final class SwtpmTransport: TPMTransport, @unchecked Sendable {
     }
 
     public func transmit(_ command: [UInt8]) throws -> [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        if fd < 0 { fd = try PosixIO.connect(host: host, port: port) }
-        do {
-            try PosixIO.writeAll(fd, command, "swtpm \(host):\(port)")
-            return try PosixIO.readResponse(fd, "swtpm \(host):\(port)")
-        } catch {
-            close(fd)
-            fd = -1
-            throw error
+        try lock.withLock { _ in
+            if fd < 0 { fd = try PosixIO.connect(host: host, port: port) }
+            do {
+                try PosixIO.writeAll(fd, command, "swtpm \(host):\(port)")
+                return try PosixIO.readResponse(fd, "swtpm \(host):\(port)")
+            } catch {
+                close(fd)
+                fd = -1
+                throw error
+            }
         }
     }
 
@@ -74,9 +79,9 @@ public final class SwtpmTransport: TPMTransport, @unchecked Sendable {
 
     /// Asks swtpm to shut down (`CMD_SHUTDOWN`); the process exits.
     public func shutdown() throws {
-        lock.lock()
-        if fd >= 0 { close(fd); fd = -1 }
-        lock.unlock()
+        lock.withLock { _ in
+            if fd >= 0 { close(fd); fd = -1 }
+        }
         try control(code: 0x0000_0003, payload: [])
     }
 

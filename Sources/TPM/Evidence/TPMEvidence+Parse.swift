@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HermeticCore
 
 extension TPMEvidence {
@@ -16,7 +20,7 @@ extension TPMEvidence {
         if firstNonSpace == UInt8(ascii: "{") {
             let json: JSONValue
             do { json = try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) } catch {
-                throw TPMError(.malformedEvidence, "evidence is not valid JSON: \(error.localizedDescription)")
+                throw TPMError(.malformedEvidence, "evidence is not valid JSON: \(error)")
             }
             if json["tpm_quote"] != nil { return try trustee(json) }
             if json["attest"] != nil { return try hermetic(json) }

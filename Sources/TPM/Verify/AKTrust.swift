@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PKI
 
 /// What the operator trusts to sign quotes: attestation keys named directly, and roots for AK certificates.

@@ -1,5 +1,9 @@
 import HermeticCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PKI
 
 /// The verifier's side of EK binding (attestation key provenance): an AK is trusted because the TPM whose EK a

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Gate
 import HermeticCore
 import Yams
 
