@@ -197,7 +197,6 @@ let package = Package(
             dependencies: [
                 "HermeticCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // Launch-measurement calculators: SEV-SNP (OVMF SEV metadata, VMSAs, PAGE_INFO chaining) and TDX (TDVF, MRTD).
@@ -218,7 +217,6 @@ let package = Package(
             dependencies: [
                 "Rego", "InitData", "HermeticCore",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
@@ -318,7 +316,8 @@ let package = Package(
                            .product(name: "_CryptoExtras", package: "swift-crypto"),
                            "OCIHTTPClient", "OCIURLSession", .product(name: "Hummingbird", package: "hummingbird")]
         ),
-        .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "InitDataTests", dependencies: ["InitData", "HermeticCore", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                                                        .product(name: "TOMLKit", package: "TOMLKit")]),
         .testTarget(name: "MeasureTests", dependencies: ["Measure", "HermeticCore", "TestSupport", "EventLog"]),
         .testTarget(
             name: "ReferenceValuesTests",

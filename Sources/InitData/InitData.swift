@@ -1,6 +1,5 @@
 import Crypto
 import HermeticCore
-import TOMLKit
 
 /// A Trustee/Kata init-data document (TOML: `version`, `algorithm`, `[data]`) and its digest.
 ///
@@ -26,11 +25,11 @@ public struct InitData: Sendable, Hashable {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw InitDataError(.notText, "init-data is not UTF-8 text")
         }
-        let table: TOMLTable
+        let table: [String: TOMLValue]
         do {
-            table = try TOMLTable(string: text)
+            table = try TOMLReader.parse(text)
         } catch {
-            throw InitDataError(.invalidTOML, "init-data is not valid TOML: \(error)")
+            throw InitDataError(.invalidTOML, "init-data is not valid TOML: \(error.description)")
         }
         guard let versionValue = table["version"] else {
             throw InitDataError(.missingField, "init-data has no `version`")
