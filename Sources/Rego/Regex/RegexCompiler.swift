@@ -19,6 +19,7 @@ struct RegexCompiler {
         try compiler.emit(.save(1))
         try compiler.emit(.match)
         return RegexProgram(instructions: compiler.instructions, sets: compiler.sets,
+                            asciiMaps: compiler.sets.map(RegexProgram.asciiMap),
                             slotCount: 2 * (parsed.captureCount + 1), anchoredAtStart: startsAnchored(parsed.node))
     }
 

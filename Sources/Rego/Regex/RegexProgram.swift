@@ -21,8 +21,34 @@ enum RegexInstruction: Sendable {
 struct RegexProgram: Sendable {
     var instructions: [RegexInstruction]
     var sets: [RegexScalarSet]
+    /// Each set's ASCII members as a 128-bit map (low word: scalars 0–63), so most text needs no range search.
+    var asciiMaps: [(UInt64, UInt64)]
     /// The number of capture slots: two per group, group 0 being the whole match.
     var slotCount: Int
     /// Whether every match must start at the beginning of the text (the expression begins with `^` or `\A`).
     var anchoredAtStart: Bool
+
+    /// Whether set `index` contains `value`.
+    @inline(__always)
+    func set(_ index: Int, contains value: UInt32) -> Bool {
+        if value < 64 { return asciiMaps[index].0 & (1 << UInt64(value)) != 0 }
+        if value < 128 { return asciiMaps[index].1 & (1 << UInt64(value - 64)) != 0 }
+        return sets[index].contains(value)
+    }
+
+    /// The 128-bit ASCII membership map of `set`.
+    static func asciiMap(_ set: RegexScalarSet) -> (UInt64, UInt64) {
+        var map: (UInt64, UInt64) = (0, 0)
+        func mark(_ value: UInt32) {
+            if value < 64 { map.0 |= 1 << UInt64(value) } else { map.1 |= 1 << UInt64(value - 64) }
+        }
+        guard set.categories.isEmpty else {
+            for value in UInt32(0)..<128 where set.contains(value) { mark(value) }
+            return map
+        }
+        for range in set.ranges where range.lowerBound < 128 {
+            for value in range.lowerBound...min(range.upperBound, 127) { mark(value) }
+        }
+        return set.negated ? (~map.0, ~map.1) : map
+    }
 }

@@ -50,7 +50,7 @@ struct RegexVM {
                 case .scalar(let value):
                     advances = scalar == value
                 case .set(let set):
-                    advances = scalar.map { program.sets[set].contains($0) } ?? false
+                    advances = scalar.map { program.set(set, contains: $0) } ?? false
                 case .anyScalar:
                     advances = scalar != nil
                 case .anyExceptNewline:
@@ -77,6 +77,16 @@ struct RegexVM {
         to list: inout RegexThreadList, pc start: Int, at position: Int, program: RegexProgram,
         text: [Unicode.Scalar], scratch: inout [Int], stack: inout [(pc: Int, slot: Int, value: Int)]
     ) {
+        if list.contains(start) { return }
+        switch program.instructions[start] {
+        case .match, .scalar, .set, .anyScalar, .anyExceptNewline:
+            // The common case after a consuming step: no closure to follow.
+            list.insert(start)
+            list.setSlots(start, from: scratch)
+            return
+        default:
+            break
+        }
         stack.append((start, -1, 0))
         while let entry = stack.popLast() {
             if entry.slot >= 0 {
