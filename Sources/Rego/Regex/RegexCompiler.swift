@@ -18,9 +18,35 @@ struct RegexCompiler {
         try compiler.compile(parsed.node)
         try compiler.emit(.save(1))
         try compiler.emit(.match)
-        return RegexProgram(instructions: compiler.instructions, sets: compiler.sets,
-                            asciiMaps: compiler.sets.map(RegexProgram.asciiMap),
-                            slotCount: 2 * (parsed.captureCount + 1), anchoredAtStart: startsAnchored(parsed.node))
+        var sets = compiler.sets
+        var firstScalars: Int?
+        if let first = compiler.firstScalars() {
+            sets.append(first)
+            firstScalars = sets.count - 1
+        }
+        return RegexProgram(instructions: compiler.instructions, sets: sets, asciiMaps: sets.map(RegexProgram.asciiMap),
+                            slotCount: 2 * (parsed.captureCount + 1), anchoredAtStart: startsAnchored(parsed.node),
+                            firstScalars: firstScalars)
+    }
+
+    /// The union of the consuming instructions reachable from the start without consuming, or `nil` when an
+    /// assertion, a match or `.` is reachable there (no useful filter).
+    private func firstScalars() -> RegexScalarSet? {
+        var set = RegexScalarSet()
+        var seen = Set<Int>()
+        var pending = [0]
+        while let pc = pending.popLast() {
+            guard seen.insert(pc).inserted else { continue }
+            switch instructions[pc] {
+            case .scalar(let value): set.add(value)
+            case .set(let index): set.add(sets[index])
+            case .save: pending.append(pc + 1)
+            case .jump(let target): pending.append(target)
+            case .split(let first, let second): pending += [first, second]
+            case .anyScalar, .anyExceptNewline, .assert, .match: return nil
+            }
+        }
+        return set
     }
 
     private static func startsAnchored(_ node: RegexNode) -> Bool {

@@ -27,6 +27,9 @@ struct RegexProgram: Sendable {
     var slotCount: Int
     /// Whether every match must start at the beginning of the text (the expression begins with `^` or `\A`).
     var anchoredAtStart: Bool
+    /// The scalars a match can begin with, as an index into ``sets``, when every match begins by consuming one
+    /// (no assertion or empty match first); the VM skips positions that cannot start a match while no thread lives.
+    var firstScalars: Int?
 
     /// Whether set `index` contains `value`.
     @inline(__always)

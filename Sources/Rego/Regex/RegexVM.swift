@@ -30,6 +30,11 @@ struct RegexVM {
         current.removeAll()
         var position = start
         while true {
+            if matched == nil, current.count == 0, let first = program.firstScalars {
+                // No thread alive: move on to the next scalar a match can begin with.
+                while position < text.count, !program.set(first, contains: text[position].value) { position += 1 }
+                if position >= text.count { break }
+            }
             if matched == nil && (!program.anchoredAtStart || position == 0) {
                 for slot in 0..<slotCount { scratch[slot] = -1 }
                 RegexVM.addThread(to: &current, pc: 0, at: position, program: program, text: text, scratch: &scratch, stack: &stack)
