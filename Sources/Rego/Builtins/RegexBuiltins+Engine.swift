@@ -88,8 +88,9 @@ struct CompiledRegex: Sendable {
     /// The text of scalar offsets `range` in `text`, or `""` for a group that did not participate.
     static func substring(_ range: Range<Int>?, of text: [Unicode.Scalar]) -> String {
         guard let range, range.lowerBound >= 0, range.upperBound <= text.count else { return "" }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: text[range])
-        return String(out)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count)
+        for scalar in text[range] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
