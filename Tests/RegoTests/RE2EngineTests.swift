@@ -123,6 +123,14 @@ private func findAll(_ pattern: String, _ text: String) throws -> [String] {
         #expect(throws: RegexSyntaxError(code: RegexSyntaxError.nestingDepth, fragment: tooDeep)) { try RE2Regex(tooDeep) }
     }
 
+    /// Patterns whose program would make a search hold too many capture slots are refused, not run: 300 groups of
+    /// a 1000-fold repetition would otherwise need gigabytes per search.
+    @Test func oversizedProgramsAreRefused() throws {
+        let huge = String(repeating: "([a-z]{1000})", count: 300)
+        #expect(throws: RegexSyntaxError(code: RegexSyntaxError.tooLarge, fragment: huge)) { try RE2Regex(huge) }
+        #expect(try RE2Regex("([a-z]{1000})").matches(String(repeating: "q", count: 1000)))
+    }
+
     /// A backtracking engine takes exponential time on these (2^n ways to split the run of `a`s); the Pike VM takes
     /// one pass. The suite would time out rather than fail if matching were not linear.
     @Test func pathologicalPatternsFinish() throws {

@@ -3,6 +3,9 @@
 struct RegexCompiler {
     /// The most instructions a program may have; Go's limit is of the same order.
     static let maxInstructions = 500_000
+    /// The most capture slots over the instructions threads rest at (those × slots per thread): the VM keeps that
+    /// many integers per thread list, so this bounds a search's memory (16 MB) whatever the pattern.
+    static let maxSlotStorage = 1_000_000
 
     private var instructions: [RegexInstruction] = []
     private var sets: [RegexScalarSet] = []
@@ -18,6 +21,21 @@ struct RegexCompiler {
         try compiler.compile(parsed.node)
         try compiler.emit(.save(1))
         try compiler.emit(.match)
+        let slotCount = 2 * (parsed.captureCount + 1)
+        var restingIndex = Array(repeating: -1, count: compiler.instructions.count)
+        var restingCount = 0
+        for (pc, instruction) in compiler.instructions.enumerated() {
+            switch instruction {
+            case .scalar, .set, .anyScalar, .anyExceptNewline, .match:
+                restingIndex[pc] = restingCount
+                restingCount += 1
+            case .split, .jump, .save, .assert:
+                break
+            }
+        }
+        guard restingCount * slotCount <= maxSlotStorage else {
+            throw RegexSyntaxError(code: RegexSyntaxError.tooLarge, fragment: pattern)
+        }
         var sets = compiler.sets
         var firstScalars: Int?
         if let first = compiler.firstScalars() {
@@ -25,8 +43,8 @@ struct RegexCompiler {
             firstScalars = sets.count - 1
         }
         return RegexProgram(instructions: compiler.instructions, sets: sets, asciiMaps: sets.map(RegexProgram.asciiMap),
-                            slotCount: 2 * (parsed.captureCount + 1), anchoredAtStart: startsAnchored(parsed.node),
-                            firstScalars: firstScalars)
+                            slotCount: slotCount, anchoredAtStart: startsAnchored(parsed.node),
+                            firstScalars: firstScalars, restingIndex: restingIndex, restingCount: restingCount)
     }
 
     /// The union of the consuming instructions reachable from the start without consuming, or `nil` when an

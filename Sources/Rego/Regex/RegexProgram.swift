@@ -30,6 +30,11 @@ struct RegexProgram: Sendable {
     /// The scalars a match can begin with, as an index into ``sets``, when every match begins by consuming one
     /// (no assertion or empty match first); the VM skips positions that cannot start a match while no thread lives.
     var firstScalars: Int?
+    /// For each instruction that consumes a scalar or matches, its index among those (threads rest only there, so
+    /// only they need capture slots); -1 for the others.
+    var restingIndex: [Int]
+    /// The number of instructions threads rest at.
+    var restingCount: Int
 
     /// Whether set `index` contains `value`.
     @inline(__always)

@@ -117,11 +117,4 @@ struct RegexScalarSet: Sendable {
         out.append(next...maxScalar)
         return out
     }
-
-    /// A set holding exactly `scalars`.
-    static func of(_ scalars: String) -> RegexScalarSet {
-        var set = RegexScalarSet()
-        for scalar in scalars.unicodeScalars { set.add(scalar.value) }
-        return set
-    }
 }

@@ -1,19 +1,23 @@
 /// The threads of the VM at one text position: a sparse set of program counters in priority order, with the
-/// capture slots of each thread stored by program counter (a program counter holds at most one thread).
+/// capture slots of each thread stored by the index of its resting instruction (a program counter holds at most
+/// one thread).
 struct RegexThreadList {
     private var sparse: [Int]
     /// Program counters in the order added, which is priority order; includes the non-consuming instructions
     /// visited, so that each is followed once per position.
     private(set) var dense: [Int]
     private(set) var count = 0
-    /// `slotCount` slots per program counter.
+    /// `slotCount` slots per resting instruction.
     private var slots: [Int]
     let slotCount: Int
+    /// Program counter → index among the resting instructions (``RegexProgram/restingIndex``).
+    private let restingIndex: [Int]
 
-    init(instructionCount: Int, slotCount: Int) {
-        sparse = Array(repeating: 0, count: instructionCount)
-        dense = Array(repeating: 0, count: instructionCount)
-        slots = Array(repeating: -1, count: instructionCount * slotCount)
+    init(program: RegexProgram, slotCount: Int) {
+        sparse = Array(repeating: 0, count: program.instructions.count)
+        dense = Array(repeating: 0, count: program.instructions.count)
+        slots = Array(repeating: -1, count: program.restingCount * slotCount)
+        restingIndex = program.restingIndex
         self.slotCount = slotCount
     }
 
@@ -30,15 +34,15 @@ struct RegexThreadList {
 
     mutating func removeAll() { count = 0 }
 
-    /// Stores the thread's capture slots.
+    /// Stores the capture slots of the thread resting at `pc`.
     mutating func setSlots(_ pc: Int, from values: [Int]) {
-        let base = pc * slotCount
+        let base = restingIndex[pc] * slotCount
         for slot in 0..<slotCount { slots[base + slot] = values[slot] }
     }
 
-    /// Copies the thread's capture slots into `values`.
+    /// Copies the capture slots of the thread resting at `pc` into `values`.
     func copySlots(_ pc: Int, into values: inout [Int]) {
-        let base = pc * slotCount
+        let base = restingIndex[pc] * slotCount
         for slot in 0..<slotCount { values[slot] = slots[base + slot] }
     }
 }

@@ -17,8 +17,8 @@ struct RegexVM {
         self.program = program
         self.text = text
         self.slotCount = max(2, min(slotCount, program.slotCount))
-        current = RegexThreadList(instructionCount: program.instructions.count, slotCount: self.slotCount)
-        next = RegexThreadList(instructionCount: program.instructions.count, slotCount: self.slotCount)
+        current = RegexThreadList(program: program, slotCount: self.slotCount)
+        next = RegexThreadList(program: program, slotCount: self.slotCount)
         scratch = Array(repeating: -1, count: self.slotCount)
     }
 
