@@ -160,5 +160,14 @@ let package = Package(
             path: "Benchmarks/GuestAttestation",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RegoRegex",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Rego", package: "hermetic"),
+            ],
+            path: "Benchmarks/RegoRegex",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

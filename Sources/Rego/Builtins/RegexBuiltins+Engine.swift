@@ -1,42 +1,23 @@
-import Foundation
 import Synchronization
 
-/// A compiled RE2 pattern and the match operations of Go's `regexp` package on it.
-final class CompiledRegex: @unchecked Sendable {
-    // `@unchecked`: NSRegularExpression is immutable after creation and documented as safe to share across threads.
-    let expression: NSRegularExpression
-    /// Capture group numbers by name.
-    let groupNames: [String: Int]
-    /// The number of capturing groups.
-    let groupCount: Int
-
-    private init(_ translated: TranslatedRegex, expression: NSRegularExpression) {
-        self.expression = expression
-        self.groupNames = translated.groupNames
-        self.groupCount = translated.groupCount
-    }
+/// A compiled RE2 pattern (``RE2Regex``, the Pike VM) with the match operations of Go's `regexp` package that the
+/// builtins use, cached by pattern text.
+struct CompiledRegex: Sendable {
+    let regex: RE2Regex
 
     /// At most this many patterns stay compiled; the cache starts over when it fills.
     static let cacheCapacity = 256
     private static let cache = Mutex<[String: Result<CompiledRegex, BuiltinError>]>([:])
 
     /// The compiled form of RE2 `pattern`, from the cache when it was compiled before.
-    /// - Throws: `BuiltinError.failure` when the pattern is not valid RE2.
+    /// - Throws: `BuiltinError.failure` with Go's `error parsing regexp: …` when the pattern is not valid RE2.
     static func compile(_ pattern: String) throws -> CompiledRegex {
         if let cached = cache.withLock({ $0[pattern] }) { return try cached.get() }
         let result: Result<CompiledRegex, BuiltinError>
-        do {
-            let translated = try RE2Translator.translate(pattern)
-            do {
-                let expression = try NSRegularExpression(pattern: translated.pattern, options: [])
-                result = .success(CompiledRegex(translated, expression: expression))
-            } catch {
-                result = .failure(.failure("error parsing regexp: invalid pattern: `\(pattern)`"))
-            }
-        } catch let error as BuiltinError {
-            result = .failure(error)
+        do throws(RegexSyntaxError) {
+            result = .success(CompiledRegex(regex: try RE2Regex(pattern)))
         } catch {
-            result = .failure(.failure("error parsing regexp: `\(pattern)`"))
+            result = .failure(.failure(error.description))
         }
         cache.withLock { entries in
             if entries.count >= cacheCapacity { entries.removeAll(keepingCapacity: true) }
@@ -46,33 +27,11 @@ final class CompiledRegex: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `text`.
-    func matches(_ text: String) -> Bool {
-        let length = (text as NSString).length
-        return expression.firstMatch(in: text, options: [], range: NSRange(location: 0, length: length)) != nil
-    }
-
-    /// The successive non-overlapping matches in `text`, at most `limit` (all when `nil`), as Go's `FindAll`
-    /// reports them: an empty match right where the previous match ended is skipped.
-    func allMatches(in text: String, limit: Int?) -> [NSTextCheckingResult] {
-        if let limit, limit <= 0 { return [] }
-        let length = (text as NSString).length
-        var found: [NSTextCheckingResult] = []
-        var previousEnd = -1
-        expression.enumerateMatches(in: text, options: [], range: NSRange(location: 0, length: length)) {
-            result, _, stop in
-            guard let result else { return }
-            let range = result.range
-            defer { previousEnd = range.location + range.length }
-            if range.length == 0 && range.location == previousEnd { return }
-            found.append(result)
-            if let limit, found.count >= limit { stop.pointee = true }
-        }
-        return found
-    }
+    func matches(_ text: String) -> Bool { regex.matches(text) }
 
     /// Go's `Regexp.Expand` of a replacement template for one match: `$1`, `${1}`, `$name`, `${name}` and `$$`.
     /// A reference to a group that does not exist or did not participate expands to nothing.
-    func expand(_ template: String, match: NSTextCheckingResult, in text: NSString) -> String {
+    func expand(_ template: String, match: RegexMatch, in text: [Unicode.Scalar]) -> String {
         let scalars = Array(template.unicodeScalars)
         var out = ""
         var index = 0
@@ -97,10 +56,10 @@ final class CompiledRegex: @unchecked Sendable {
             if name.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) {
                 group = name.count <= 8 ? Int(name) : nil
             } else {
-                group = groupNames[name]
+                group = regex.captureNames[name]
             }
-            if let group, group < match.numberOfRanges {
-                out += CompiledRegex.substring(match.range(at: group), of: text)
+            if let group, let range = match.group(group) {
+                out += CompiledRegex.substring(range, of: text)
             }
         }
         return out
@@ -126,9 +85,12 @@ final class CompiledRegex: @unchecked Sendable {
         return (name, index)
     }
 
-    /// The text of `range` in `text`, or `""` for a group that did not participate.
-    static func substring(_ range: NSRange, of text: NSString) -> String {
-        guard range.location != NSNotFound, range.location + range.length <= text.length else { return "" }
-        return text.substring(with: range)
+    /// The text of scalar offsets `range` in `text`, or `""` for a group that did not participate.
+    static func substring(_ range: Range<Int>?, of text: [Unicode.Scalar]) -> String {
+        guard let range, range.lowerBound >= 0, range.upperBound <= text.count else { return "" }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count)
+        for scalar in text[range] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

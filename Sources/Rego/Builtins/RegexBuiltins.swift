@@ -1,5 +1,3 @@
-import Foundation
-
 /// OPA's `regex.*` builtins (Go RE2 semantics) and `glob.*`.
 enum RegexBuiltins {
     static let all: [Builtin] = regexBuiltins + globBuiltins
@@ -16,58 +14,54 @@ enum RegexBuiltins {
         },
         Builtin("regex.find_n", arity: 3) { args, _ in
             let regex = try CompiledRegex.compile(try args.string(0))
-            let text = try args.string(1)
+            let text = Array(try args.string(1).unicodeScalars)
             let limit = try args.int(2)
-            let source = text as NSString
-            let matches = regex.allMatches(in: text, limit: limit < 0 ? nil : limit)
-            return .array(matches.map { .string(CompiledRegex.substring($0.range, of: source)) })
+            let matches = regex.regex.allMatches(in: text, limit: limit < 0 ? nil : limit)
+            return .array(matches.map { .string(CompiledRegex.substring($0.range, of: text)) })
         },
         Builtin("regex.find_all_string_submatch_n", arity: 3) { args, _ in
             let regex = try CompiledRegex.compile(try args.string(0))
-            let text = try args.string(1)
+            let text = Array(try args.string(1).unicodeScalars)
             let limit = try args.int(2)
-            let source = text as NSString
-            let matches = regex.allMatches(in: text, limit: limit < 0 ? nil : limit)
+            let matches = regex.regex.allMatches(in: text, limit: limit < 0 ? nil : limit)
             return .array(matches.map { match in
-                .array((0..<match.numberOfRanges).map { group in
-                    .string(CompiledRegex.substring(match.range(at: group), of: source))
+                .array((0..<match.groupCount).map { group in
+                    .string(CompiledRegex.substring(match.group(group), of: text))
                 })
             })
         },
         Builtin("regex.replace", arity: 3) { args, _ in
-            let text = try args.string(0)
+            let text = Array(try args.string(0).unicodeScalars)
             let regex = try CompiledRegex.compile(try args.string(1))
             let template = try args.string(2)
-            let source = text as NSString
             var out = ""
             var copiedUpTo = 0
-            for match in regex.allMatches(in: text, limit: nil) {
-                out += source.substring(with: NSRange(location: copiedUpTo, length: match.range.location - copiedUpTo))
-                out += regex.expand(template, match: match, in: source)
-                copiedUpTo = match.range.location + match.range.length
+            for (match, replace) in regex.regex.replacementMatches(in: text) {
+                out += CompiledRegex.substring(copiedUpTo..<match.range.lowerBound, of: text)
+                if replace { out += regex.expand(template, match: match, in: text) }
+                copiedUpTo = match.range.upperBound
             }
-            out += source.substring(from: copiedUpTo)
+            out += CompiledRegex.substring(copiedUpTo..<text.count, of: text)
             return .string(out)
         },
         Builtin("regex.split", arity: 2) { args, _ in
             let pattern = try args.string(0)
             let regex = try CompiledRegex.compile(pattern)
-            let text = try args.string(1)
+            let text = Array(try args.string(1).unicodeScalars)
             if !pattern.isEmpty && text.isEmpty { return .array([.string("")]) }
-            let source = text as NSString
             var pieces: [Value] = []
             var pieceStart = 0
             var lastMatchStart = 0
-            for match in regex.allMatches(in: text, limit: nil) {
-                lastMatchStart = match.range.location
-                let matchEnd = match.range.location + match.range.length
-                if matchEnd != 0 {
-                    pieces.append(.string(source.substring(
-                        with: NSRange(location: pieceStart, length: match.range.location - pieceStart))))
+            for match in regex.regex.allMatches(in: text, limit: nil) {
+                lastMatchStart = match.range.lowerBound
+                if match.range.upperBound != 0 {
+                    pieces.append(.string(CompiledRegex.substring(pieceStart..<match.range.lowerBound, of: text)))
                 }
-                pieceStart = matchEnd
+                pieceStart = match.range.upperBound
             }
-            if lastMatchStart != source.length { pieces.append(.string(source.substring(from: pieceStart))) }
+            if lastMatchStart != text.count {
+                pieces.append(.string(CompiledRegex.substring(pieceStart..<text.count, of: text)))
+            }
             return .array(pieces)
         },
         Builtin("regex.template_match", arity: 4) { args, _ in

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Go's `fmt` verbs for the four kinds of `sprintf` operand, and Go's `strconv` quoting.
 enum GoFormat {
@@ -119,7 +123,7 @@ enum GoFormat {
         }
         var number: String
         if let precision {
-            number = String(format: "%.\(precision)\(style)", value.magnitude)
+            number = CFormat.double(value.magnitude, precision: precision, style: style)
         } else {
             number = shortestG(value.magnitude)
             if style == "G" { number = number.uppercased() }

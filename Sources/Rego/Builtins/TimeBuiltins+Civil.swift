@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A time zone as Go's `time.LoadLocation` names it: `""` and `"UTC"` are UTC, `"Local"` is the host's zone, other
 /// names are IANA zones.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Zone abbreviations (`PST`, `IST`, `+04`) read from the system's TZif files, as Go prints them for `MST` in a
 /// layout. Foundation on Linux only offers `GMT+5:30` style names.

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `time.*` builtins. Times are nanoseconds since the Unix epoch; calendar functions take either such a number
 /// or `[ns, zone]` (and `time.format` also `[ns, zone, layout]`).
@@ -21,7 +32,9 @@ enum TimeBuiltins {
         // Capped at a second so that a policy cannot stall its caller.
         Builtin("test.sleep", arity: 1) { args, _ in
             let nanoseconds = min(max(try GoDuration.parse(try args.string(0)), 0), 1_000_000_000)
-            Thread.sleep(forTimeInterval: Double(nanoseconds) / 1e9)
+            var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
             return .null
         },
     ]

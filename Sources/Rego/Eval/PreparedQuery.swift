@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One solution of a query: each named query variable and its value.
 public typealias Bindings = [String: Value]
@@ -33,7 +37,7 @@ public struct PreparedQuery: Sendable {
         input: Value?,
         strictBuiltinErrors: Bool = false,
         now: Date = Date(),
-        print: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) },
+        print: @escaping @Sendable (String) -> Void = { StandardError.writeLine($0) },
         trace: EvaluationTrace? = nil
     ) throws -> [Bindings] {
         let nanoseconds = Int64(exactly: (now.timeIntervalSince1970 * 1e9).rounded()) ?? 0

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A Rego number: exact integers of any size, and decimals as doubles.
 ///
@@ -128,9 +132,7 @@ public enum Number: Sendable {
     static func formatDouble(_ d: Double) -> String {
         let magnitude = d.magnitude
         if magnitude >= 1e21 || (magnitude < 1e-6 && magnitude != 0) {
-            var text = "\(d)"
-            if let range = text.range(of: "e+") { text.replaceSubrange(range, with: "e+") }
-            return text
+            return "\(d)"
         }
         return "\(d)"
     }
