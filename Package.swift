@@ -254,8 +254,7 @@ let package = Package(
         .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego", "TPM"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport",
-                                                       .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),
         .testTarget(
             name: "KeyBrokerTests",
             dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",

@@ -5,7 +5,6 @@ import GRDB
 /// key-encryption key before they reach the database; the key itself is never written there.
 public final class SQLiteStore: BrokerStore, Sendable {
     private let pool: DatabasePool
-    private let writer: GroupCommitWriter
     private let kek: KeyEncryptionKey
     /// The database file.
     public let path: String
@@ -21,7 +20,6 @@ public final class SQLiteStore: BrokerStore, Sendable {
             configuration.busyMode = .timeout(5)
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
-            writer = GroupCommitWriter(pool: pool)
         } catch {
             throw StoreError(.unavailable, "cannot open SQLite store \(path): \(error)")
         }
@@ -72,12 +70,11 @@ public final class SQLiteStore: BrokerStore, Sendable {
         return migrator
     }
 
-    /// Runs `body` as one write (in a savepoint of a group commit, ``GroupCommitWriter``) or a read when `readOnly`,
-    /// naming `what` in any database error. The statements of the protocol's hot path are prepared once per
-    /// connection (`cachedStatement`).
+    /// Runs `body` in a write transaction (or a read when `readOnly`), naming `what` in any database error. The
+    /// statements of the protocol's hot path are prepared once per connection (`cachedStatement`).
     private func run<T: Sendable>(_ what: String, readOnly: Bool = false, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
-            return readOnly ? try await pool.read(body) : try await writer.write(body)
+            return readOnly ? try await pool.read(body) : try await pool.write(body)
         } catch let error as StoreError {
             throw error
         } catch {
