@@ -22,7 +22,6 @@ import TOMLKit
 /// token_lifetime_seconds = 300
 /// max_live_sessions = 10000
 /// max_body_bytes = 2097152
-/// verified_token_cache = 4096              # tokens remembered after verification; 0 turns the cache off
 /// ```
 public struct ServerConfiguration: Sendable {
     /// The listening host.
@@ -91,11 +90,6 @@ public struct ServerConfiguration: Sendable {
             case "limits":
                 guard let limits = value?.table else { throw ServerError("[limits] must be a table") }
                 for limit in limits.keys {
-                    if limit == "verified_token_cache" {
-                        guard let capacity = limits[limit]?.int, capacity >= 0 else { throw ServerError("limits.\(limit) must be 0 or a positive integer") }
-                        configuration.broker.verifiedTokenCacheCapacity = capacity
-                        continue
-                    }
                     let number = try int(limits[limit], "limits.\(limit)")
                     switch limit {
                     case "session_lifetime_seconds": configuration.broker.sessionLifetime = TimeInterval(number)

@@ -22,7 +22,6 @@ struct ServerConfigurationTests {
             session_lifetime_seconds = 60
             max_live_sessions = 5
             max_body_bytes = 1024
-            verified_token_cache = 0
             """))
         #expect(configuration.host == "0.0.0.0" && configuration.port == 9443)
         #expect(configuration.store == "sqlite:/var/lib/kbs.sqlite")
@@ -30,14 +29,12 @@ struct ServerConfigurationTests {
         #expect(configuration.adminPublicKeyFiles == ["/a.pub", "/b.pub"])
         #expect(configuration.allowSample && !configuration.insecureAdmin)
         #expect(configuration.broker.sessionLifetime == 60 && configuration.broker.maxLiveSessions == 5 && configuration.broker.maxBodyBytes == 1024)
-        #expect(configuration.broker.verifiedTokenCacheCapacity == 0)
     }
 
     @Test("unknown keys, wrong types and bad addresses are named")
     func refusals() throws {
         for (text, fragment) in [("lissten = \"x\"", "unknown key lissten"), ("allow_sample = \"yes\"", "allow_sample"),
-                                 ("listen = \"nohost\"", "HOST:PORT"), ("[limits]\nmax_body_bytes = -1", "limits.max_body_bytes"),
-                                 ("[limits]\nverified_token_cache = -1", "limits.verified_token_cache"), ("x = [", "not valid TOML")] {
+                                 ("listen = \"nohost\"", "HOST:PORT"), ("[limits]\nmax_body_bytes = -1", "limits.max_body_bytes"), ("x = [", "not valid TOML")] {
             let error = #expect(throws: ServerError.self) { try ServerConfiguration.load(file: write(text)) }
             #expect(error?.message.contains(fragment) == true, "\(text): \(error?.message ?? "")")
         }

@@ -9,9 +9,6 @@ public struct BrokerConfiguration: Sendable {
     public var tokenLifetime: TimeInterval = 300
     /// The most unexpired sessions kept at once; auth is refused beyond it.
     public var maxLiveSessions: Int = 10_000
-    /// How many verified EAR tokens are remembered so that presenting one again skips its ES256 verification
-    /// (tokens this broker issues are remembered at issuance); 0 turns the cache off.
-    public var verifiedTokenCacheCapacity: Int = 4096
     /// The largest request body accepted, in bytes (Trustee's `payload_request_size`, 2 MiB).
     public var maxBodyBytes: Int = 2 * 1024 * 1024
     /// Allow every admin call without a token when no admin key is configured. Development only.

@@ -149,7 +149,6 @@ extension KeyBroker {
         let claims = EARClaims(issuedAt: now, lifetime: configuration.tokenLifetime, submodules: submodules, issuer: configuration.tokenIssuer)
         let jwt: String
         do { jwt = try await signer.sign(claims) } catch let error as EARError { throw KBSError(.attestationError, error.message) }
-        tokenVerifier.remember(issued: jwt, at: now)
         let primaryClaims = devices.first?.claims.values
         let measurement = primaryClaims?["measurement"]?.stringValue ?? primaryClaims?["launch_digest"]?.stringValue ?? ""
         return IssuedToken(jwt: jwt, status: claims.status, measurement: measurement, policyIDs: policyIDs)

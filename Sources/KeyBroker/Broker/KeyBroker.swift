@@ -59,10 +59,7 @@ public final class KeyBroker: Sendable {
         self.signer = signer
         self.admin = admin
         self.clock = clock
-        tokenVerifier = await EARTokenVerifier(
-            trusting: [signer.publicKey],
-            cache: configuration.verifiedTokenCacheCapacity > 0 ? VerifiedTokenCache(capacity: configuration.verifiedTokenCacheCapacity) : nil
-        )
+        tokenVerifier = await EARTokenVerifier(trusting: [signer.publicKey])
         _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.attestationKey("default_cpu"), source: DefaultPolicies.trusteeDefaultCPU)
         _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.attestationKey("default_gpu"), source: DefaultPolicies.trusteeDefaultGPU)
         _ = try await store.insertPolicyIfAbsent(id: DefaultPolicies.resourceKey, source: DefaultPolicies.resource)
