@@ -399,14 +399,7 @@ public struct TOMLReader {
         var scalars = String.UnicodeScalarView()
         while true {
             guard let byte = current else { throw Failure(reason: "an unterminated multi-line string") }
-            if starts(with: "\"\"\"") {
-                // Up to two quotes may precede the closing delimiter.
-                var quotes = 3
-                while quotes < 5, peek(quotes) == UInt8(ascii: "\"") { quotes += 1 }
-                for _ in 0..<(quotes - 3) { scalars.append("\"") }
-                index += quotes
-                return String(scalars)
-            }
+            if let text = closing(UInt8(ascii: "\""), after: scalars) { return text }
             if byte == UInt8(ascii: "\\") {
                 if try lineEndingBackslash() { continue }
                 scalars.append(try escape())
@@ -435,15 +428,21 @@ public struct TOMLReader {
         var scalars = String.UnicodeScalarView()
         while true {
             guard current != nil else { throw Failure(reason: "an unterminated multi-line string") }
-            if starts(with: "'''") {
-                var quotes = 3
-                while quotes < 5, peek(quotes) == UInt8(ascii: "'") { quotes += 1 }
-                for _ in 0..<(quotes - 3) { scalars.append("'") }
-                index += quotes
-                return String(scalars)
-            }
+            if let text = closing(UInt8(ascii: "'"), after: scalars) { return text }
             scalars.append(try scalar(allowingNewline: true))
         }
+    }
+
+    /// At three `quote`s, the finished multi-line string: up to two more quotes belong to the content before the
+    /// closing delimiter. Nil anywhere else.
+    private mutating func closing(_ quote: UInt8, after scalars: String.UnicodeScalarView) -> String? {
+        guard current == quote, peek(1) == quote, peek(2) == quote else { return nil }
+        var quotes = 3
+        while quotes < 5, peek(quotes) == quote { quotes += 1 }
+        var text = scalars
+        for _ in 0..<(quotes - 3) { text.append(Unicode.Scalar(quote)) }
+        index += quotes
+        return String(text)
     }
 
     private mutating func skipNewline() {
