@@ -5,7 +5,7 @@
 # kill "$HERMETIC_SWTPM_PID". Needs swtpm, swtpm-tools (swtpm_setup, swtpm_localca).
 set -euo pipefail
 port="${1:-2321}"
-directory="$(mktemp -d /tmp/hermetic-bench-swtpm.XXXXXX)"
+directory="$(mktemp -d -t hermetic-bench-swtpm.XXXXXX)"
 mkdir -p "$directory/state" "$directory/localca"
 cat > "$directory/localca.conf" <<CONF
 statedir = $directory/localca
