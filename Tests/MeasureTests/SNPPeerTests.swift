@@ -11,22 +11,7 @@ enum SEVSNPMeasurePeer {
 
     /// A Python that can import `sevsnpmeasure`: `$HERMETIC_SEV_SNP_MEASURE_PYTHON`, the CI venv
     /// `.build/venv-ssm/bin/python`, or `python3`.
-    static let python: String? = {
-        let root = Fixtures.directory.deletingLastPathComponent().deletingLastPathComponent()
-        var candidates = [root.appendingPathComponent(".build/venv-ssm/bin/python").path, "/usr/bin/python3"]
-        if let configured = ProcessInfo.processInfo.environment["HERMETIC_SEV_SNP_MEASURE_PYTHON"] { candidates.insert(configured, at: 0) }
-        return candidates.first { path in
-            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["-c", "import sevsnpmeasure"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-    }()
+    static let python = PeerPython.find(importing: "sevsnpmeasure", environmentVariable: "HERMETIC_SEV_SNP_MEASURE_PYTHON", venv: "venv-ssm", fallbacks: ["/usr/bin/python3"])
 
     static var available: Bool { python != nil && FileManager.default.fileExists(atPath: ovmf) }
 

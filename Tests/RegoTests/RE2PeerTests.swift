@@ -1,28 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Rego
 
 /// Google's RE2 through its Python binding (`pip install google-re2`, module `re2`), the reference the engine's
 /// semantics come from. `.ci/run` installs it into `.build/venv-re2`.
 enum RE2Peer {
     /// A Python that can import `re2`: `$HERMETIC_RE2_PYTHON`, or the CI venv `.build/venv-re2/bin/python`.
-    static let python: String? = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        var candidates = [root.appendingPathComponent(".build/venv-re2/bin/python").path]
-        if let configured = ProcessInfo.processInfo.environment["HERMETIC_RE2_PYTHON"] { candidates.insert(configured, at: 0) }
-        return candidates.first { path in
-            guard FileManager.default.isExecutableFile(atPath: path) else { return false }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["-c", "import re2"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            do { try process.run() } catch { return false }
-            process.waitUntilExit()
-            return process.terminationStatus == 0
-        }
-    }()
+    static let python = PeerPython.find(importing: "re2", environmentVariable: "HERMETIC_RE2_PYTHON", venv: "venv-re2")
 
     /// Reads `[[pattern, text], …]` as JSON on standard input; writes, per case, `null` when RE2 rejects the pattern,
     /// `[]` when it does not match, or the flat list of group spans of the first match (`-1` for a group that did not

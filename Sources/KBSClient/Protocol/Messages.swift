@@ -100,9 +100,15 @@ public struct AttestationRequest: Sendable, Hashable {
 
     /// Creates a request.
     public init(teePublicKey: PublicJWK, nonce: String?, primaryEvidence: [UInt8], additionalEvidence: String = "", initDataTOML: String? = nil) {
+        self.init(teePublicKey: teePublicKey, nonce: nonce, submittedEvidence: .bytes(primaryEvidence), additionalEvidence: additionalEvidence,
+                  initDataTOML: initDataTOML)
+    }
+
+    /// Creates a request whose primary evidence is kept as the guest sent it.
+    public init(teePublicKey: PublicJWK, nonce: String?, submittedEvidence: SubmittedEvidence, additionalEvidence: String = "", initDataTOML: String? = nil) {
         self.teePublicKey = teePublicKey
         self.nonce = nonce
-        self.submittedEvidence = .bytes(primaryEvidence)
+        self.submittedEvidence = submittedEvidence
         self.additionalEvidence = additionalEvidence
         self.initDataTOML = initDataTOML
     }
@@ -142,12 +148,11 @@ public struct AttestationRequest: Sendable, Hashable {
                 }
                 initData = body
             }
-            self.init(teePublicKey: try key(json["runtime-data"]?["tee-pubkey"]), nonce: nonce, primaryEvidence: [],
+            self.init(teePublicKey: try key(json["runtime-data"]?["tee-pubkey"]), nonce: nonce,
+                      submittedEvidence: try evidence(json["tee-evidence"]?["primary_evidence"], "tee-evidence.primary_evidence"),
                       additionalEvidence: additional, initDataTOML: initData)
-            submittedEvidence = try evidence(json["tee-evidence"]?["primary_evidence"], "tee-evidence.primary_evidence")
         } else {
-            self.init(teePublicKey: try key(json["tee-pubkey"]), nonce: nil, primaryEvidence: [])
-            submittedEvidence = try evidence(json["tee-evidence"], "tee-evidence")
+            self.init(teePublicKey: try key(json["tee-pubkey"]), nonce: nil, submittedEvidence: try evidence(json["tee-evidence"], "tee-evidence"))
         }
     }
 
