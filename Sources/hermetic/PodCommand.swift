@@ -102,7 +102,7 @@ struct PodGolden: ParsableCommand {
     @OptionGroup var options: PodImageOptions
     @Option(help: "The file to write.") var out: String
     @Option(help: "Guest RAM in MiB.") var memory: Int = 1024
-    @Option(help: "vCPUs.") var cpus: Int = 2
+    @Option(help: "vCPUs (the pod boots with 1 unless told otherwise; record the golden PCRs with the same count).") var cpus: Int = 1
     @Option(help: "The OVMF image.") var firmware: String = "/usr/share/ovmf/OVMF.fd"
     @Option(help: "The accelerator: tcg, kvm, or auto (probe KVM with a timeout, else TCG).") var accel: String = "tcg"
     @Option(help: "The kernel command line.") var append: String = SandboxVM.Configuration.defaultCommandLine

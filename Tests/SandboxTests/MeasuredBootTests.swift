@@ -115,7 +115,7 @@ struct MeasuredBootTests {
                                         initData: "/init.toml", busybox: "/bin/busybox")
         let arguments = invocation.arguments
         let joined = arguments.joined(separator: " ")
-        #expect(joined.contains("-accel tcg -machine q35 -m 1024 -smp 2"))
+        #expect(joined.contains("-accel tcg -machine q35 -m 1024 -smp 1"))
         #expect(joined.contains("-bios /fw -kernel /k -initrd /i -append console=ttyS0"))
         #expect(joined.contains("-tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"))
         #expect(arguments.contains("virtio-rng-pci"))

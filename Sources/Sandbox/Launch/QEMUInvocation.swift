@@ -56,8 +56,8 @@ public struct QEMUInvocation: Sendable, Hashable {
     /// The vCPU model (`-cpu`), or nil for QEMU's default; `max` gives TCG guests AES-NI and PCLMUL.
     public var cpuModel: String?
 
-    /// An invocation with the sandbox's defaults (1 GiB, 2 vCPUs, TCG, no forwards, no init-data).
-    public init(firmware: String, kernel: String, initrd: String, commandLine: String, memoryMiB: Int = 1024, cpus: Int = 2,
+    /// An invocation with the sandbox's defaults (1 GiB, 1 vCPU, TCG, no forwards, no init-data).
+    public init(firmware: String, kernel: String, initrd: String, commandLine: String, memoryMiB: Int = 1024, cpus: Int = 1,
                 accelerator: Accelerator = .tcg, tpmSocket: String, controlSocket: String, forwards: [Forward] = [],
                 initData: String? = nil, busybox: String = "/bin/busybox", cpuModel: String? = nil) {
         self.firmware = firmware

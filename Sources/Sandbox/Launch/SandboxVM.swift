@@ -12,7 +12,9 @@ public final class SandboxVM: @unchecked Sendable {
         public var commandLine: String
         /// Guest RAM in MiB.
         public var memoryMiB: Int
-        /// vCPUs.
+        /// vCPUs. One by default: under TCG each vCPU is a host thread, and with two of them on a two-core host that
+        /// also runs the broker, swtpm and the registry, the guest kernel was seen (twice in about thirty boots)
+        /// reporting soft lockups on both vCPUs inside runc for minutes. One vCPU cannot wait on another.
         public var cpus: Int
         /// The accelerator; nil probes KVM (``KVMProbe``) and falls back to TCG.
         public var accelerator: QEMUInvocation.Accelerator?
@@ -32,8 +34,8 @@ public final class SandboxVM: @unchecked Sendable {
         /// The sandbox's default command line.
         public static let defaultCommandLine = "console=ttyS0 panic=-1 quiet"
 
-        /// A configuration with the sandbox's defaults: 1 GiB, 2 vCPUs, TCG, Debian's OVMF, a SHA-256 bank.
-        public init(image: GuestImage, commandLine: String = Configuration.defaultCommandLine, memoryMiB: Int = 1024, cpus: Int = 2,
+        /// A configuration with the sandbox's defaults: 1 GiB, 1 vCPU, TCG, Debian's OVMF, a SHA-256 bank.
+        public init(image: GuestImage, commandLine: String = Configuration.defaultCommandLine, memoryMiB: Int = 1024, cpus: Int = 1,
                     accelerator: QEMUInvocation.Accelerator? = .tcg, forwards: [QEMUInvocation.Forward] = [], initData: String? = nil,
                     firmware: String = "/usr/share/ovmf/OVMF.fd", banks: [String] = ["sha256"], cpuModel: String? = nil) {
             self.image = image
