@@ -163,6 +163,7 @@ let package = Package(
                 "KeyBroker", "Attestation", "Storage", "StoragePostgres", "HermeticCore", "SEVSNP",
                 "ReferenceValues",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

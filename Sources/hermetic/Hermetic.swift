@@ -22,6 +22,8 @@ enum Main {
     static func main() async {
         do {
             var command = try Hermetic.parseAsRoot()
+            // Before the first suspension, so still on the main thread and before the server's tasks exist.
+            if let serve = command as? ServeCommand { serve.executor.install() }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -7,6 +7,8 @@ import KeyBroker
 import TPM
 import Logging
 
+extension ServerExecutor: ExpressibleByArgument {}
+
 /// `hermetic serve`: the Key Broker Service.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,6 +45,11 @@ struct ServeCommand: AsyncParsableCommand {
         """)
     var tpmEKRoots: [String] = []
     @Flag(name: .customLong("tpm-ek-required"), help: "tpm: refuse guests that do not bind their AK to a certified EK (needs --tpm-ek-root).") var tpmEKRequired = false
+    @Option(help: """
+        Which threads run the broker's tasks: dispatch (Swift's default pool) or nio (NIO's event loops, one per core, \
+        shared with HTTP; on Linux it keeps both cores busy where the default pool left one mostly idle).
+        """)
+    var executor: ServerExecutor = .dispatch
 
     func run() async throws {
         var configuration = try config.map(ServerConfiguration.load(file:)) ?? ServerConfiguration()

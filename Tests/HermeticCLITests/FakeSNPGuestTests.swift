@@ -18,8 +18,11 @@ struct FakeSNPGuestTests {
         let secret = files.directory.appendingPathComponent("secret").path
         try Data("fake-snp-secret".utf8).write(to: URL(fileURLWithPath: secret))
 
-        // A broker with only AMD's roots: the chip (created by this first use) is not trusted.
-        let untrusting = try ServeProcess(["--store", store] + files.arguments)
+        // A broker with only AMD's roots: the chip (created by this first use) is not trusted. It runs its tasks on NIO's
+        // event loops; the others on Swift's default pool (serve's default).
+        let unknownExecutor = try CLIRun.hermetic(["serve", "--executor", "threads"] + files.arguments)
+        #expect(unknownExecutor.status == 2 && unknownExecutor.stderr.contains("--executor"), "\(unknownExecutor.stderr)")
+        let untrusting = try ServeProcess(["--store", store, "--executor", "nio"] + files.arguments)
         let refused = try CLIRun.hermetic(["kbs", "--url", untrusting.url.absoluteString, "attest", "--tee", "fake-snp", "--fake-snp-chip", chip])
         untrusting.stop()
         #expect(refused.status != 0)

@@ -133,6 +133,9 @@ private actor Shared {
 private let concurrency = 16
 
 let benchmarks: @Sendable () -> Void = {
+    // `hermetic serve`'s default executor (dispatch), or `HERMETIC_EXECUTOR=nio` for NIO's event loops.
+    let executor = ProcessInfo.processInfo.environment["HERMETIC_EXECUTOR"].flatMap(ServerExecutor.init(rawValue:)) ?? .dispatch
+    if !executor.install() { print("warning: the \(executor) executor could not be installed; Swift's default pool runs the tasks") }
     Benchmark.defaultConfiguration = .init(metrics: [.throughput, .wallClock, .mallocCountTotal], maxDuration: .seconds(5), maxIterations: 100_000)
 
     Benchmark("Flow sample TEE (auth, attest, resource, decrypt over HTTP)") { benchmark in
