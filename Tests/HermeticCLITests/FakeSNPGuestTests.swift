@@ -18,11 +18,10 @@ struct FakeSNPGuestTests {
         let secret = files.directory.appendingPathComponent("secret").path
         try Data("fake-snp-secret".utf8).write(to: URL(fileURLWithPath: secret))
 
-        // A broker with only AMD's roots: the chip (created by this first use) is not trusted. It runs its tasks on NIO's
-        // event loops; the others on Swift's default pool (serve's default).
+        // A broker with only AMD's roots: the chip (created by this first use) is not trusted.
         let unknownExecutor = try CLIRun.hermetic(["serve", "--executor", "threads"] + files.arguments)
         #expect(unknownExecutor.status == 2 && unknownExecutor.stderr.contains("--executor"), "\(unknownExecutor.stderr)")
-        let untrusting = try ServeProcess(["--store", store, "--executor", "nio"] + files.arguments)
+        let untrusting = try ServeProcess(["--store", store] + files.arguments)
         let refused = try CLIRun.hermetic(["kbs", "--url", untrusting.url.absoluteString, "attest", "--tee", "fake-snp", "--fake-snp-chip", chip])
         untrusting.stop()
         #expect(refused.status != 0)
@@ -30,8 +29,9 @@ struct FakeSNPGuestTests {
         let roots = URL(fileURLWithPath: chip).appendingPathComponent(FakeSNPChip.rootsFileName).path
         #expect(FileManager.default.fileExists(atPath: roots))
 
-        // Told to trust the chip's roots, the broker verifies each fresh report and releases the secret.
-        let server = try ServeProcess(["--store", store, "--snp-collateral", roots] + files.arguments)
+        // Told to trust the chip's roots, the broker verifies each fresh report and releases the secret. This one runs its
+        // tasks on NIO's event loops (`--executor nio`); the other brokers here on Swift's default pool.
+        let server = try ServeProcess(["--store", store, "--snp-collateral", roots, "--executor", "nio"] + files.arguments)
         defer { server.stop() }
         let url = server.url.absoluteString
         let stored = try CLIRun.hermetic(["kbs", "--url", url, "--admin-private-key", adminKey, "set-resource", "--path", "default/key/1", "--file", secret])
