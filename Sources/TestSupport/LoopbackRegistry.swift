@@ -3,7 +3,7 @@ import Foundation
 /// A CNCF distribution registry (`docker-registry`) on a random loopback port, its storage under `storage`,
 /// stopped when released. For tests that push and pull real images.
 public final class LoopbackRegistry: @unchecked Sendable {
-    private let process = Process()
+    private let process: Process
     /// `127.0.0.1:PORT`.
     public let host: String
     /// The port.
@@ -39,11 +39,30 @@ public final class LoopbackRegistry: @unchecked Sendable {
 
     /// Starts the registry and waits until it accepts connections.
     ///
-    /// - Throws: ``LoopbackRegistry/Failure`` when it is not installed or does not answer in 10 s.
+    /// A random port may be taken by another test's server (the registry then exits at once), so up to three ports
+    /// are tried, each given 30 s to answer on a busy machine.
+    ///
+    /// - Throws: ``LoopbackRegistry/Failure`` when it is not installed or no attempt answers.
     public init(storage: String, tokenAuth: TokenAuth? = nil) throws {
         guard let executable = Self.executable else { throw Failure("docker-registry is not installed (apt-get install docker-registry)") }
-        port = Int.random(in: 20_000...50_000)
-        host = "127.0.0.1:\(port)"
+        var tried: [Int] = []
+        for _ in 0..<3 {
+            let port = Int.random(in: 20_000...50_000)
+            tried.append(port)
+            if let process = try Self.launch(executable: executable, port: port, storage: storage, tokenAuth: tokenAuth) {
+                self.process = process
+                self.port = port
+                host = "127.0.0.1:\(port)"
+                return
+            }
+        }
+        throw Failure("docker-registry did not answer on 127.0.0.1, ports \(tried.map(String.init).joined(separator: ", "))")
+    }
+
+    /// Starts the registry on `port`; the running process once it accepts connections, nil when it exits or stays
+    /// silent for 30 s (then it is stopped).
+    private static func launch(executable: String, port: Int, storage: String, tokenAuth: TokenAuth?) throws -> Process? {
+        let host = "127.0.0.1:\(port)"
         let config = storage + "/registry.yml"
         try FileManager.default.createDirectory(atPath: storage, withIntermediateDirectories: true)
         var auth = ""
@@ -69,17 +88,22 @@ public final class LoopbackRegistry: @unchecked Sendable {
             http:
               addr: \(host)
             """.appending(auth).write(toFile: config, atomically: true, encoding: .utf8)
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve", config]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<100 {
-            if Self.accepts(port: port) { return }
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning {
+            if accepts(port: port) { return process }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        process.terminate()
-        throw Failure("docker-registry did not answer on \(host)")
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return nil
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
