@@ -1,6 +1,6 @@
 import Foundation
 
-/// A CNCF distribution registry (`docker-registry`) on a random loopback port, its storage under `storage`,
+/// A CNCF distribution registry (`docker-registry`) on a free loopback port, its storage under `storage`,
 /// stopped when released. For tests that push and pull real images.
 public final class LoopbackRegistry: @unchecked Sendable {
     private let process: Process
@@ -39,15 +39,15 @@ public final class LoopbackRegistry: @unchecked Sendable {
 
     /// Starts the registry and waits until it accepts connections.
     ///
-    /// A random port may be taken by another test's server (the registry then exits at once), so up to three ports
-    /// are tried, each given 30 s to answer on a busy machine.
+    /// A port free when asked may be taken before the registry binds it (the registry then exits at once), so up to
+    /// three ports are tried, each given 30 s to answer on a busy machine.
     ///
     /// - Throws: ``LoopbackRegistry/Failure`` when it is not installed or no attempt answers.
     public init(storage: String, tokenAuth: TokenAuth? = nil) throws {
         guard let executable = Self.executable else { throw Failure("docker-registry is not installed (apt-get install docker-registry)") }
         var tried: [Int] = []
         for _ in 0..<3 {
-            let port = Int.random(in: 20_000...50_000)
+            let port = LoopbackPorts.free()
             tried.append(port)
             if let process = try Self.launch(executable: executable, port: port, storage: storage, tokenAuth: tokenAuth) {
                 self.process = process

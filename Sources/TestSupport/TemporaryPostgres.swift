@@ -78,7 +78,7 @@ public final class TemporaryPostgres: Sendable {
         // would inherit and keep open, so `pg_ctl start` never looks finished from here.
         var failures: [String] = []
         for _ in 0..<5 {
-            let candidate = Self.freePort()
+            let candidate = LoopbackPorts.free()
             let server = try Self.launch(binDirectory + "/postgres", [
                 "-D", data, "-c", "listen_addresses=127.0.0.1", "-p", "\(candidate)", "-k", directory, "-c", "fsync=off",
             ] + tlsSettings, log: "\(directory)/log")
@@ -187,27 +187,6 @@ public final class TemporaryPostgres: Sendable {
         guard process.terminationStatus == 0 else {
             throw Unavailable(message: "\(what) exited with \(process.terminationStatus): \(text.suffix(2000))")
         }
-    }
-
-    /// A port that was free a moment ago (bound to port 0, then released).
-    private static func freePort() -> Int {
-        #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return Int.random(in: 20000...60000) }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { return Int.random(in: 20000...60000) }
-        return Int(UInt16(bigEndian: address.sin_port))
-        #else
-        return Int.random(in: 20000...60000)
-        #endif
     }
 }
 
