@@ -255,7 +255,10 @@ let package = Package(
         .testTarget(name: "AzureCVMTests", dependencies: ["AzureCVM", "TPM", "SEVSNP", "HermeticCore", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TPM", "HermeticCore", "TestSupport"]),
         .testTarget(name: "AttestationTests", dependencies: ["Attestation", "TestSupport", "Rego", "TPM"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport"]),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "StoragePostgres", "HermeticCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "KeyBrokerTests",
             dependencies: ["KeyBroker", "Attestation", "JOSE", "Storage", "HermeticCore", "TestSupport", "SEVSNP",

@@ -5,6 +5,7 @@ import GRDB
 /// key-encryption key before they reach the database; the key itself is never written there.
 public final class SQLiteStore: BrokerStore, Sendable {
     private let pool: DatabasePool
+    private let writer: GroupCommitWriter
     private let kek: KeyEncryptionKey
     /// The database file.
     public let path: String
@@ -20,6 +21,11 @@ public final class SQLiteStore: BrokerStore, Sendable {
             configuration.busyMode = .timeout(5)
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            // GRDB opens WAL databases with `synchronous = NORMAL`: a commit survives the process's death but not the
+            // machine's, whose last commits a power cut can take. An acknowledged admin write or audit record must
+            // survive both, so every commit syncs the log; group commit shares that sync among concurrent writes.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            writer = GroupCommitWriter(pool)
         } catch {
             throw StoreError(.unavailable, "cannot open SQLite store \(path): \(error)")
         }
@@ -70,16 +76,22 @@ public final class SQLiteStore: BrokerStore, Sendable {
         return migrator
     }
 
-    /// Runs `body` in a write transaction (or a read when `readOnly`), naming `what` in any database error. The
-    /// statements of the protocol's hot path are prepared once per connection (`cachedStatement`).
+    /// Runs `body` as a write (or a read when `readOnly`), naming `what` in any database error. Writes that arrive
+    /// together share one durable commit (``GroupCommitWriter``). The statements of the protocol's hot path are
+    /// prepared once per connection (`cachedStatement`).
     private func run<T: Sendable>(_ what: String, readOnly: Bool = false, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
         do {
-            return readOnly ? try await pool.read(body) : try await pool.write(body)
+            return readOnly ? try await pool.read(body) : try await writer.write(body)
         } catch let error as StoreError {
             throw error
         } catch {
             throw StoreError(.unavailable, "\(what): \(error)")
         }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` level (2 = FULL: each commit syncs the log).
+    package func writerSynchronousLevel() async throws -> Int {
+        try await writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     private func read<T: Sendable>(_ what: String, _ body: @Sendable @escaping (Database) throws -> T) async throws -> T {

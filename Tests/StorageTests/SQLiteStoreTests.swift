@@ -21,6 +21,12 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("commits are durable through a power cut, not only a crash: the writer syncs the log on every commit (FULL)")
+    func durableCommits() async throws {
+        let store = try SQLiteStore(path: temporaryDatabase(), kek: .generate())
+        #expect(try await store.writerSynchronousLevel() == 2)
+    }
+
     @Test("the KEK loads from a file (raw, hex or base64) or the environment, and refuses other sizes")
     func kekLoading() throws {
         let dir = FileManager.default.temporaryDirectory

@@ -78,15 +78,39 @@ private struct Loopback: Sendable {
     }
 
     /// `count` flows at once; all must succeed.
-    func concurrentFlows(_ count: Int, _ source: any EvidenceSource, via path: Path = .urlSession) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<count { group.addTask { try await flow(source, via: path) } }
-            try await group.waitForAll()
+    /// - Returns: each flow's latency, in microseconds.
+    @discardableResult
+    func concurrentFlows(_ count: Int, _ source: any EvidenceSource, via path: Path = .urlSession) async throws -> [Int] {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    let started = ContinuousClock.now
+                    try await flow(source, via: path)
+                    let elapsed = ContinuousClock.now - started
+                    return Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
+    }
+
+    /// `count` flows at once, each flow's latency recorded as ``flowLatency``.
+    func measuredConcurrentFlows(_ count: Int, _ source: any EvidenceSource, via path: Path, _ benchmark: Benchmark) async throws {
+        for latency in try await concurrentFlows(count, source, via: path) { benchmark.measurement(flowLatency, latency) }
     }
 }
 
-/// HTTP through async-http-client's shared client.
+/// One flow's latency under load, from its auth request to its decrypted secret.
+private let flowLatency = BenchmarkMetric.custom("Flow latency under load (us)")
+
+/// A load generator with one connection per flow in flight (async-http-client's default pool opens 8 per host, which
+/// would queue half of 16 flows in the client).
+private let loadClient = HTTPClient(
+    eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+    configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 16))
+)
+
+/// HTTP through async-http-client.
 private struct NIOTransport: KBSTransport {
     let baseURL: String
 
@@ -95,7 +119,7 @@ private struct NIOTransport: KBSTransport {
         request.method = .init(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if !body.isEmpty { request.body = .bytes(body) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await loadClient.execute(request, timeout: .seconds(30))
         var buffer = try await response.body.collect(upTo: 1 << 20)
         var responseHeaders: [String: String] = [:]
         for field in response.headers { responseHeaders[field.name.lowercased()] = field.value }
@@ -188,42 +212,74 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     concurrentVariants()
+    storeOnly()
+}
+
+/// The store's share of a flow alone: its four writes (session, nonce, verdict, release) and one read, 16 flows at a
+/// time, on SQLite in WAL mode with durable commits (`synchronous = FULL`, one log sync per transaction).
+let storeOnly: @Sendable () -> Void = {
+    Benchmark("Store only x16 (SQLite: the writes and read of 16 flows, throughput x16 = flows/s)") { benchmark in
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hermetic-bench-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try SQLiteStore(path: directory.appendingPathComponent("kbs.sqlite").path, kek: .generate())
+        try await store.putResource(path: Loopback.secretPath, value: Loopback.secret)
+        @Sendable func flow() async throws {
+            let now = Date()
+            let session = SessionRecord(id: UUID().uuidString, version: "0.4.0", tee: "sample", nonce: "n", createdAt: now, expiresAt: now.addingTimeInterval(300))
+            _ = try await store.insertSession(session, liveLimit: 1_000_000, now: now)
+            _ = try await store.beginAttestation(sessionID: session.id, now: now)
+            _ = try await store.completeAttestation(sessionID: session.id, token: "t", audit: AuditEvent(kind: .attestation, time: now, verdict: "affirming"))
+            _ = try await store.sessionSnapshot(id: session.id)
+            _ = try await store.releaseResource(path: Loopback.secretPath, audit: AuditEvent(kind: .release, time: now, verdict: "released"))
+        }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<concurrency { group.addTask { try await flow() } }
+                try await group.waitForAll()
+            }
+        }
+    }
 }
 
 /// More VCEK nonces than any SNP benchmark uses in its 5 s window (a run that empties the pool falls back to ordinary
 /// signing, which would show as a drop in the later samples).
 private let preparedNonces = 8_000
 
+/// Throughput, batch time and each flow's latency (read-only once built; the package does not mark it Sendable).
+nonisolated(unsafe) private let underLoad = Benchmark.Configuration(metrics: [.throughput, .wallClock, flowLatency], maxDuration: .seconds(5), maxIterations: 100_000)
+
 /// The same concurrent loads with a lighter load generator (async-http-client), and without HTTP at all.
 let concurrentVariants: @Sendable () -> Void = {
     for (label, path) in [("NIO client", Loopback.Path.nio), ("in-process", .inProcess)] {
-        Benchmark("Concurrent x16 fake SNP, chip signing off-core, \(label) (throughput x16 = flows/s)") { benchmark in
+        Benchmark("Concurrent x16 fake SNP, chip signing off-core, \(label) (throughput x16 = flows/s)", configuration: underLoad) { benchmark in
             let loopback = try await Shared.instance.get()
             let source = FakeSNPEvidenceSource(chip: loopback.offCoreChip)
             loopback.offCoreChip.vcekNonces?.fill(upTo: preparedNonces)
             try await loopback.concurrentFlows(concurrency, source, via: path)
             benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source, via: path) }
+            for _ in benchmark.scaledIterations { try await loopback.measuredConcurrentFlows(concurrency, source, via: path, benchmark) }
             benchmark.stopMeasurement()
             if loopback.offCoreChip.vcekNonces?.count == 0 { print("warning: the prepared VCEK nonces ran out during the run") }
         }
     }
 
     for (label, path) in [("NIO client", Loopback.Path.nio), ("in-process", .inProcess)] {
-        Benchmark("Concurrent x16 sample TEE, \(label) (throughput x16 = flows/s)") { benchmark in
+        Benchmark("Concurrent x16 sample TEE, \(label) (throughput x16 = flows/s)", configuration: underLoad) { benchmark in
             let loopback = try await Shared.instance.get()
             let source = SampleEvidenceSource()
             try await loopback.concurrentFlows(concurrency, source, via: path)
             benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source, via: path) }
+            for _ in benchmark.scaledIterations { try await loopback.measuredConcurrentFlows(concurrency, source, via: path, benchmark) }
         }
 
-        Benchmark("Concurrent x16 fake SNP, \(label) (throughput x16 = flows/s)") { benchmark in
+        Benchmark("Concurrent x16 fake SNP, \(label) (throughput x16 = flows/s)", configuration: underLoad) { benchmark in
             let loopback = try await Shared.instance.get()
             let source = FakeSNPEvidenceSource(chip: loopback.chip)
             try await loopback.concurrentFlows(concurrency, source, via: path)
             benchmark.startMeasurement()
-            for _ in benchmark.scaledIterations { try await loopback.concurrentFlows(concurrency, source, via: path) }
+            for _ in benchmark.scaledIterations { try await loopback.measuredConcurrentFlows(concurrency, source, via: path, benchmark) }
         }
     }
 }
