@@ -8,7 +8,7 @@ import Synchronization
 /// 0.2 ms here). Writes are serial, so a commit per write caps a busy broker at a few thousand writes per second with
 /// its cores idle. Here, while one transaction is committing, the writes that arrive queue up, and the next
 /// transaction takes all of them: one sync for the group, and each caller is answered only once the group's commit has
-/// returned, so an acknowledged write is exactly as durable as before.
+/// returned, so an acknowledged write is exactly as durable as one committed on its own.
 ///
 /// Each write runs in its own savepoint, in arrival order, on the single writer connection: it sees the writes queued
 /// before it, and one that throws is rolled back alone and gets its own error. A failed commit, or a failure that ends
