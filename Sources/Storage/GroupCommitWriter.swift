@@ -38,7 +38,7 @@ package final class GroupCommitWriter: Sendable {
         self.maximumGroup = max(1, maximumGroup)
     }
 
-    /// How many transactions have committed or failed so far (each group is one).
+    /// How many groups have been taken into a transaction so far.
     package var transactions: Int { state.withLock { $0.transactions } }
 
     /// How many writes wait for the next group.
@@ -83,6 +83,7 @@ package final class GroupCommitWriter: Sendable {
             }
             let taken = Array(state.queue.prefix(maximumGroup))
             state.queue.removeFirst(taken.count)
+            state.transactions += 1
             return taken
         }
         guard !group.isEmpty else { return }
@@ -100,7 +101,6 @@ package final class GroupCommitWriter: Sendable {
             } catch {
                 group.forEach { $0.fail(error) }
             }
-            self.state.withLock { $0.transactions += 1 }
             self.commitNextGroup()
         }
     }

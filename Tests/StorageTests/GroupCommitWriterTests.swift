@@ -7,14 +7,15 @@ import Testing
 struct GroupCommitWriterTests {
     private struct Refused: Error, Equatable {}
 
-    /// A pool with one table, and a writer over it whose first write holds the writer connection until `queued`
-    /// further writes wait behind it: those then form one group, deterministically.
+    /// A pool with one table.
     private static func database() throws -> DatabasePool {
         let pool = try DatabasePool(path: temporaryDatabase())
         try pool.write { try $0.execute(sql: "CREATE TABLE item (id INTEGER PRIMARY KEY, label TEXT NOT NULL)") }
         return pool
     }
 
+    /// A write that holds the writer connection until `queued` further writes wait behind it: those then form one
+    /// group, deterministically.
     private static func hold(_ writer: GroupCommitWriter, until queued: Int) async throws {
         try await writer.write { _ in
             let deadline = Date().addingTimeInterval(30)
