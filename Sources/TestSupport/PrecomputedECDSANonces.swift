@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// A real SEV-SNP report is signed by the AMD Secure Processor, not by the host's cores. A benchmark that emulates
 /// the chip on the machine it measures fills a pool before measuring, so that the chip's work stays outside the
-/// measured window, as it would on hardware. Each nonce k is drawn by swift-crypto (as a P-384 private key, whose
-/// public key gives r = x(k·G) mod n); k⁻¹ comes from one batch inversion. A nonce is used once and removed: an
+/// measured window, as it would on hardware. Each nonce k is a random scalar made a P-384 private key by swift-crypto,
+/// whose public key gives r = x(k·G) mod n; k⁻¹ comes from one batch inversion. A nonce is used once and removed: an
 /// empty pool returns nil and the caller signs the ordinary way.
 public final class PrecomputedECDSANonces: Sendable {
     private struct Nonce {
@@ -39,7 +39,10 @@ public final class PrecomputedECDSANonces: Sendable {
         rs.reserveCapacity(needed)
         montgomeryKs.reserveCapacity(needed)
         while rs.count < needed {
-            let k = P384.Signing.PrivateKey()
+            // A uniform scalar below n (one draw in about 2¹⁹⁰ is refused and drawn again); built from its raw form,
+            // because generating a key runs BoringSSL's pairwise FIPS self-check, a signature and a verification.
+            var random = SystemRandomNumberGenerator()
+            guard let k = try? P384.Signing.PrivateKey(rawRepresentation: (0..<48).map { _ in UInt8.random(in: .min ... .max, using: &random) }) else { continue }
             let x = Array(k.publicKey.x963Representation.dropFirst().prefix(48))
             let r = P384OrderArithmetic.scalar(bigEndian: x)
             guard !P384OrderArithmetic.isZero(r) else { continue }

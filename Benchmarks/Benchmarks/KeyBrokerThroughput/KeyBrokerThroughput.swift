@@ -86,12 +86,40 @@ private struct Loopback: Sendable {
                 group.addTask {
                     let started = ContinuousClock.now
                     try await flow(source, via: path)
-                    let elapsed = ContinuousClock.now - started
-                    return Int(elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000)
+                    return Self.microseconds(ContinuousClock.now - started)
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
+    }
+
+    /// `total` flows with `inFlight` of them running at any moment (a new one starts as soon as one ends, as a load
+    /// generator with a fixed number of connections does), each flow's latency recorded as ``flowLatency`` and the
+    /// rate of the whole as ``flowRate``. Unlike a batch, whose slowest flow leaves the cores idle, this keeps the load
+    /// constant until the last `inFlight` flows.
+    func sustainedFlows(_ total: Int, inFlight: Int, _ source: any EvidenceSource, via path: Path, _ benchmark: Benchmark) async throws {
+        let started = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: Int.self) { group in
+            @Sendable func timedFlow() async throws -> Int {
+                let flowStarted = ContinuousClock.now
+                try await flow(source, via: path)
+                return Self.microseconds(ContinuousClock.now - flowStarted)
+            }
+            for _ in 0..<min(inFlight, total) { group.addTask { try await timedFlow() } }
+            var latencies: [Int] = []
+            latencies.reserveCapacity(total)
+            while let latency = try await group.next() {
+                latencies.append(latency)
+                if latencies.count + inFlight <= total { group.addTask { try await timedFlow() } }
+            }
+            return latencies
+        }
+        benchmark.measurement(flowRate, Int(Double(total) * 1_000_000 / Double(max(1, Self.microseconds(ContinuousClock.now - started)))))
+        for latency in latencies { benchmark.measurement(flowLatency, latency) }
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000)
     }
 
     /// `count` flows at once, each flow's latency recorded as ``flowLatency``.
@@ -102,6 +130,9 @@ private struct Loopback: Sendable {
 
 /// One flow's latency under load, from its auth request to its decrypted secret.
 private let flowLatency = BenchmarkMetric.custom("Flow latency under load (us)")
+
+/// Complete flows per second over one sustained run (``Loopback/sustainedFlows(_:inFlight:_:via:_:)``).
+private let flowRate = BenchmarkMetric.custom("Flows per second, sustained (#)", polarity: .prefersLarger, useScalingFactor: false)
 
 /// A load generator with one connection per flow in flight (async-http-client's default pool opens 8 per host, which
 /// would queue half of 16 flows in the client).
@@ -261,6 +292,25 @@ let concurrentVariants: @Sendable () -> Void = {
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations { try await loopback.measuredConcurrentFlows(concurrency, source, via: path, benchmark) }
             benchmark.stopMeasurement()
+            if loopback.offCoreChip.vcekNonces?.count == 0 { print("warning: the prepared VCEK nonces ran out during the run") }
+        }
+    }
+
+    // The goals' figures: a constant 16 flows in flight, 128 flows per sample.
+    let sustained = Benchmark.Configuration(metrics: [flowRate, flowLatency], maxDuration: .seconds(6), maxIterations: 100_000)
+    for (label, path) in [("NIO client", Loopback.Path.nio), ("in-process", .inProcess)] {
+        Benchmark("Sustained 16 in flight, sample TEE, \(label) (flows/s)", configuration: sustained) { benchmark in
+            let loopback = try await Shared.instance.get()
+            let source = SampleEvidenceSource()
+            try await loopback.concurrentFlows(concurrency, source, via: path)
+            for _ in benchmark.scaledIterations { try await loopback.sustainedFlows(128, inFlight: concurrency, source, via: path, benchmark) }
+        }
+        Benchmark("Sustained 16 in flight, fake SNP, chip signing off-core, \(label) (flows/s)", configuration: sustained) { benchmark in
+            let loopback = try await Shared.instance.get()
+            let source = FakeSNPEvidenceSource(chip: loopback.offCoreChip)
+            loopback.offCoreChip.vcekNonces?.fill(upTo: preparedNonces)
+            try await loopback.concurrentFlows(concurrency, source, via: path)
+            for _ in benchmark.scaledIterations { try await loopback.sustainedFlows(128, inFlight: concurrency, source, via: path, benchmark) }
             if loopback.offCoreChip.vcekNonces?.count == 0 { print("warning: the prepared VCEK nonces ran out during the run") }
         }
     }
