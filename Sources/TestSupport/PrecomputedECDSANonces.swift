@@ -1,4 +1,5 @@
 import Crypto
+import HermeticCore
 import Synchronization
 
 /// ECDSA P-384 nonces prepared ahead of time for one signing key, so that a signature costs two multiplications mod
@@ -41,8 +42,7 @@ public final class PrecomputedECDSANonces: Sendable {
         while rs.count < needed {
             // A uniform scalar below n (one draw in about 2¹⁹⁰ is refused and drawn again); built from its raw form,
             // because generating a key runs BoringSSL's pairwise FIPS self-check, a signature and a verification.
-            var random = SystemRandomNumberGenerator()
-            guard let k = try? P384.Signing.PrivateKey(rawRepresentation: (0..<48).map { _ in UInt8.random(in: .min ... .max, using: &random) }) else { continue }
+            guard let k = try? P384.Signing.PrivateKey(rawRepresentation: SecureRandom.bytes(48)) else { continue }
             let x = Array(k.publicKey.x963Representation.dropFirst().prefix(48))
             let r = P384OrderArithmetic.scalar(bigEndian: x)
             guard !P384OrderArithmetic.isZero(r) else { continue }

@@ -77,18 +77,19 @@ private struct Loopback: Sendable {
         guard plaintext == Self.secret else { throw KBSClientError(status: 0, type: "", detail: "released secret differs") }
     }
 
+    /// One flow, as ``flow(_:via:)``; returns its latency in microseconds.
+    func timedFlow(_ source: any EvidenceSource, via path: Path) async throws -> Int {
+        let started = ContinuousClock.now
+        try await flow(source, via: path)
+        return Self.microseconds(ContinuousClock.now - started)
+    }
+
     /// `count` flows at once; all must succeed.
     /// - Returns: each flow's latency, in microseconds.
     @discardableResult
     func concurrentFlows(_ count: Int, _ source: any EvidenceSource, via path: Path = .urlSession) async throws -> [Int] {
         try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<count {
-                group.addTask {
-                    let started = ContinuousClock.now
-                    try await flow(source, via: path)
-                    return Self.microseconds(ContinuousClock.now - started)
-                }
-            }
+            for _ in 0..<count { group.addTask { try await timedFlow(source, via: path) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
     }
@@ -100,17 +101,12 @@ private struct Loopback: Sendable {
     func sustainedFlows(_ total: Int, inFlight: Int, _ source: any EvidenceSource, via path: Path, _ benchmark: Benchmark) async throws {
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: Int.self) { group in
-            @Sendable func timedFlow() async throws -> Int {
-                let flowStarted = ContinuousClock.now
-                try await flow(source, via: path)
-                return Self.microseconds(ContinuousClock.now - flowStarted)
-            }
-            for _ in 0..<min(inFlight, total) { group.addTask { try await timedFlow() } }
+            for _ in 0..<min(inFlight, total) { group.addTask { try await timedFlow(source, via: path) } }
             var latencies: [Int] = []
             latencies.reserveCapacity(total)
             while let latency = try await group.next() {
                 latencies.append(latency)
-                if latencies.count + inFlight <= total { group.addTask { try await timedFlow() } }
+                if latencies.count + inFlight <= total { group.addTask { try await timedFlow(source, via: path) } }
             }
             return latencies
         }
