@@ -1,4 +1,5 @@
 import Crypto
+import HermeticCore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -13,12 +14,21 @@ enum ECDH {
         case p384(P384.KeyAgreement.PrivateKey)
         case p521(P521.KeyAgreement.PrivateKey)
 
-        /// A fresh key on `curve`.
+        /// A fresh key on `curve`: a uniform scalar in [1, n) by rejection sampling.
+        ///
+        /// The key is built from its raw scalar rather than with `PrivateKey()`, whose FIPS pairwise self-check (a
+        /// signature and its verification) costs about as much as the rest of the ECDH-ES encryption the key is made
+        /// for: a broker's ephemeral key, or a guest's TEE key for one session.
         static func generate(_ curve: EllipticCurve) -> PrivateKey {
-            switch curve {
-            case .p256: .p256(P256.KeyAgreement.PrivateKey())
-            case .p384: .p384(P384.KeyAgreement.PrivateKey())
-            case .p521: .p521(P521.KeyAgreement.PrivateKey())
+            while true {
+                var scalar = SecureRandom.bytes(curve.coordinateLength)
+                if curve == .p521 { scalar[0] &= 0x01 }  // 521 bits in 66 octets
+                // A draw at or above the order, or zero, is refused (for P-256, one draw in about 2³²) and drawn again.
+                switch curve {
+                case .p256: if let key = try? P256.KeyAgreement.PrivateKey(rawRepresentation: scalar) { return .p256(key) }
+                case .p384: if let key = try? P384.KeyAgreement.PrivateKey(rawRepresentation: scalar) { return .p384(key) }
+                case .p521: if let key = try? P521.KeyAgreement.PrivateKey(rawRepresentation: scalar) { return .p521(key) }
+                }
             }
         }
 

@@ -240,6 +240,19 @@ let benchmarks: @Sendable () -> Void = {
 
     concurrentVariants()
     storeOnly()
+    releaseCrypto()
+}
+
+/// The release's own cryptography: one JWE to the guest's P-256 key, whose ephemeral ECDH key is drawn as a raw
+/// scalar, beside swift-crypto's `PrivateKey()`, which adds BoringSSL's pairwise self-check to every key.
+let releaseCrypto: @Sendable () -> Void = {
+    let guest = PrivateJWK.generateEC(.p256)
+    Benchmark("JWE encrypt to a P-256 key (ECDH-ES+A256KW, A256GCM)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try JWE.encrypt(Loopback.secret, to: guest.publicJWK)) }
+    }
+    Benchmark("P-256 key generation, swift-crypto PrivateKey() (reference)") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(P256.KeyAgreement.PrivateKey()) }
+    }
 }
 
 /// The store's share of a flow alone: its four writes (session, nonce, verdict, release) and one read, 16 flows at a
