@@ -14,21 +14,13 @@ enum ECDH {
         case p384(P384.KeyAgreement.PrivateKey)
         case p521(P521.KeyAgreement.PrivateKey)
 
-        /// A fresh key on `curve`: a uniform scalar in [1, n) by rejection sampling.
-        ///
-        /// The key is built from its raw scalar rather than with `PrivateKey()`, whose FIPS pairwise self-check (a
-        /// signature and its verification) costs about as much as the rest of the ECDH-ES encryption the key is made
-        /// for: a broker's ephemeral key, or a guest's TEE key for one session.
+        /// A fresh key on `curve`, from a uniform random scalar without the per-key self-check
+        /// (``SecureRandom/privateKey(orderBits:_:)``): a broker's ephemeral key, or a guest's TEE key for one session.
         static func generate(_ curve: EllipticCurve) -> PrivateKey {
-            while true {
-                var scalar = SecureRandom.bytes(curve.coordinateLength)
-                if curve == .p521 { scalar[0] &= 0x01 }  // 521 bits in 66 octets
-                // A draw at or above the order, or zero, is refused (for P-256, one draw in about 2³²) and drawn again.
-                switch curve {
-                case .p256: if let key = try? P256.KeyAgreement.PrivateKey(rawRepresentation: scalar) { return .p256(key) }
-                case .p384: if let key = try? P384.KeyAgreement.PrivateKey(rawRepresentation: scalar) { return .p384(key) }
-                case .p521: if let key = try? P521.KeyAgreement.PrivateKey(rawRepresentation: scalar) { return .p521(key) }
-                }
+            switch curve {
+            case .p256: .p256(SecureRandom.privateKey(orderBits: 256) { try P256.KeyAgreement.PrivateKey(rawRepresentation: $0) })
+            case .p384: .p384(SecureRandom.privateKey(orderBits: 384) { try P384.KeyAgreement.PrivateKey(rawRepresentation: $0) })
+            case .p521: .p521(SecureRandom.privateKey(orderBits: 521) { try P521.KeyAgreement.PrivateKey(rawRepresentation: $0) })
             }
         }
 

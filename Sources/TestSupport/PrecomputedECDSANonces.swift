@@ -40,9 +40,7 @@ public final class PrecomputedECDSANonces: Sendable {
         rs.reserveCapacity(needed)
         montgomeryKs.reserveCapacity(needed)
         while rs.count < needed {
-            // A uniform scalar below n (one draw in about 2¹⁹⁰ is refused and drawn again); built from its raw form,
-            // because generating a key runs BoringSSL's pairwise FIPS self-check, a signature and a verification.
-            guard let k = try? P384.Signing.PrivateKey(rawRepresentation: SecureRandom.bytes(48)) else { continue }
+            let k = SecureRandom.privateKey(orderBits: 384) { try P384.Signing.PrivateKey(rawRepresentation: $0) }
             let x = Array(k.publicKey.x963Representation.dropFirst().prefix(48))
             let r = P384OrderArithmetic.scalar(bigEndian: x)
             guard !P384OrderArithmetic.isZero(r) else { continue }
